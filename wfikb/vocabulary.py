@@ -155,6 +155,12 @@ CLAIMANT = (
     Field("esa_nil_rate", "bool", "ESA: entitled only to an allowance payable at a nil rate",
           text="the claimant's ESA is payable at a nil rate"),
     # --- extensions beyond contract 1.1 (documented in docs/vocabulary.md) ---
+    _enum("carer_support_payment", "Scotland: Carer Support Payment position (treated like Carer's "
+          "Allowance from 19 November 2023: ESA (WRA) Regs 2011 reg 3(2)(ca); ESA Regs 2013 reg 47(1)(a))", {
+              "none": "no Carer Support Payment",
+              "receives": "receives Carer Support Payment",
+              "underlying_entitlement": "entitled to Carer Support Payment but not paid it",
+          }, text="Carer Support Payment: {v}", since="ext"),
 )
 
 CHILD = (

@@ -1,0 +1,3 @@
+from wfikb.cli import main
+
+main()

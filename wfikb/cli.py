@@ -1,0 +1,225 @@
+"""The `wfikb` command."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from wfikb import render, result as results
+from wfikb.errors import WfikbError
+
+FORMAT = click.Choice(["text", "json"])
+
+
+def _engine(policy_dirs):
+    from wfikb.engine import Engine
+    from wfikb.policy_loader import Policy
+    return Engine(Policy.load([Path(p) for p in policy_dirs]) if policy_dirs else None)
+
+
+policy_option = click.option(
+    "--policy", "policy_dirs", multiple=True, type=click.Path(exists=True, file_okay=True),
+    metavar="DIR", help="Policy folder to use instead of the shipped one (repeat to add overlays).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="wfikb")
+def cli():
+    """wfikb: who must attend a work-focused interview or do work-related activity, and why.
+
+    Evaluates scenario files (TOML or JSON, see docs/scenarios.md) against the policy rules and
+    explains every conclusion from the solver's own derivation, citing the law behind each step.
+
+    \b
+    Examples:
+      wfikb evaluate scenarios/examples/wrag-appellant-new-joiners.toml
+      wfikb explain scenarios/examples/wrag-appellant-new-joiners.toml --why-not activity=work_programme:mandatory
+      wfikb test scenarios --coverage
+    """
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@policy_option
+def evaluate(file, fmt, policy_dirs):
+    """Evaluate one scenario FILE: regime, each activity's status and sanction risk, and why.
+
+    \b
+    Examples:
+      wfikb evaluate scenarios/examples/wrag-appellant-new-joiners.toml
+      wfikb evaluate my-case.toml --format json > result.json
+    """
+    from wfikb.scenario import load
+    sc = load(file)
+    ev = _engine(policy_dirs).evaluate(sc)
+    res = results.result(ev)
+    if fmt == "json":
+        click.echo(render.to_json(res), nl=False)
+    else:
+        d = ev.derivation
+        trees = [d.tree(sym) for sym in results.conclusion_atoms(ev)]
+        click.echo(render.evaluation_text(res, sc.title, trees), nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--why", "why", metavar="CONCLUSION", help="Explain why CONCLUSION holds.")
+@click.option("--why-not", "why_not", metavar="CONCLUSION",
+              help="Explain why CONCLUSION does not hold: each rule that could conclude it and what failed.")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@policy_option
+def explain(file, why, why_not, fmt, policy_dirs):
+    """Show the derivation of a conclusion in scenario FILE, or why one does not hold.
+
+    Without --why or --why-not, explains every conclusion. CONCLUSION is named as the output
+    names it: regime=REGIME, activity=ACTIVITY:STATUS, sanction_risk=ACTIVITY, or KEY=VALUE for
+    other conclusions (e.g. letter=let_6); any policy atom without its scenario argument also
+    works (e.g. "can_require(wfi)").
+
+    \b
+    Examples:
+      wfikb explain case.toml --why regime=work_preparation
+      wfikb explain case.toml --why activity=new_joiners_wfi:mandatory
+      wfikb explain case.toml --why-not activity=work_programme:mandatory
+      wfikb explain case.toml --why-not regime=work_focused_interview --format json
+    """
+    from wfikb.scenario import load
+    from wfikb.texts import parse_conclusion
+    if why and why_not:
+        raise click.UsageError("give --why or --why-not, not both")
+    sc = load(file)
+    ev = _engine(policy_dirs).evaluate(sc)
+    d = ev.derivation
+    if why_not or why:
+        atom = parse_conclusion(why_not or why, d.s)
+        w = d.why_not(atom)
+        if why and not w.holds:
+            if fmt == "json":
+                click.echo(render.to_json({"conclusion": w.atom, "holds": False, "text": w.text,
+                                           "hint": "use --why-not to see why"}), nl=False)
+            else:
+                click.echo(f"{w.atom} does not hold for scenario {sc.id}; "
+                           f"see: wfikb explain {file} --why-not {why}")
+            sys.exit(1)
+        if fmt == "json":
+            click.echo(render.to_json(w.to_dict()), nl=False)
+        else:
+            click.echo("\n".join(render.why_not_lines(w)))
+        return
+    trees = [d.tree(sym) for sym in results.conclusion_atoms(ev)]
+    if fmt == "json":
+        click.echo(render.to_json([t.to_dict() for t in trees]), nl=False)
+    else:
+        seen: set = set()
+        for t in trees:
+            click.echo(t.atom)
+            click.echo("\n".join(render.tree_lines(t, "  ", seen)))
+
+
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--coverage", is_flag=True, help="Also list every rule no scenario exercises; fail if any.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary line.")
+@policy_option
+def test_cmd(paths, coverage, quiet, policy_dirs):
+    """Run the [expect] of every scenario under PATHS (default: ./scenarios).
+
+    Prints each failure with expected and got, then 'N passed, M failed'; exits 1 on any failure.
+
+    \b
+    Examples:
+      wfikb test scenarios
+      wfikb test scenarios/uc/uc-lone-parent-child-aged-2.toml
+      wfikb test --coverage
+    """
+    from wfikb import testing
+    if not paths:
+        if not Path("scenarios").is_dir():
+            raise click.UsageError("no PATHS given and no ./scenarios folder here")
+        paths = ("scenarios",)
+    engine = _engine(policy_dirs)
+    evaluations, outcomes = testing.run(engine, list(paths))
+    passed = failed = unchecked = 0
+    for o in outcomes:
+        if not o.checked:
+            unchecked += 1
+        elif o.problems:
+            failed += 1
+            click.echo(f"FAIL {o.scenario.source} ({o.scenario.id})")
+            for p in o.problems:
+                click.echo(f"  {p}")
+        else:
+            passed += 1
+            if not quiet:
+                click.echo(f"ok   {o.scenario.source}")
+    uncovered = []
+    if coverage:
+        used = testing.exercised_rules(evaluations)
+        uncovered = [r for r in engine.policy.rules.values() if r.id not in used]
+        total = len(engine.policy.rules)
+        click.echo(f"coverage: {total - len(uncovered)} of {total} rules exercised")
+        for r in uncovered:
+            click.echo(f"  never exercised: {r.id}  ({r.file}:{r.line})")
+    if unchecked:
+        click.echo(f"{unchecked} scenario(s) have no [expect]")
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed or uncovered:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+@policy_option
+def rules(fmt, policy_dirs):
+    """List every rule: id, in-force window, citation and text.
+
+    \b
+    Example:
+      wfikb rules --format md > docs/rules.md
+    """
+    from wfikb.policy_loader import Policy
+    policy = Policy.load([Path(p) for p in policy_dirs]) if policy_dirs else Policy.load()
+    rows = [{"id": r.id, "file": r.file, "line": r.line, "in_force": r.window_text, "citation": r.cite,
+             "text": r.text} for r in policy.rules.values()]
+    if fmt == "json":
+        click.echo(render.to_json(rows), nl=False)
+    elif fmt == "md":
+        click.echo(f"# Rules ({len(rows)})\n\nPolicy {policy.version}. Generated by `wfikb rules --format md`.\n")
+        current = None
+        for r in rows:
+            folder = r["file"].rsplit("/", 1)[0]
+            if folder != current:
+                click.echo(f"\n## {folder}\n\n| id | in force | citation | text |\n|---|---|---|---|")
+                current = folder
+            cells = [r["id"], r["in_force"], r["citation"], r["text"]]
+            click.echo("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    else:
+        for r in rows:
+            click.echo(f"{r['id']}  ({r['in_force']})\n    {r['citation']}\n    {r['text']}")
+
+
+@cli.command()
+def vocabulary():
+    """Print the scenario vocabulary (every key, its type, values and meaning) as Markdown."""
+    from wfikb.vocab_docs import markdown
+    click.echo(markdown(), nl=False)
+
+
+def main():
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code if e.exit_code else 2)
+    except WfikbError as e:
+        click.echo(f"wfikb: error: {e}", err=True)
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        sys.exit(0)

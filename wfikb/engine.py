@@ -1,0 +1,91 @@
+"""The engine: one clingo control per batch of scenarios.
+
+The policy is parsed and rewritten once (`Policy`); for a batch, its statements and every
+scenario's facts (as symbols, through the backend) go into one control, which is grounded and
+solved once. One scenario is a batch of one. The model is split per scenario by the scenario
+number every scenario-dependent atom carries as its first argument.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import clingo
+from clingo import SymbolType, ast
+
+from wfikb import texts
+from wfikb.errors import PolicyError
+from wfikb.explanation import Derivation, Shared
+from wfikb.facts import scenario_facts
+from wfikb.policy_loader import FIRED, Policy
+from wfikb.scenario import Scenario
+
+
+@dataclass
+class Evaluation:
+    scenario: Scenario
+    derivation: Derivation
+
+    @property
+    def policy(self) -> Policy:
+        return self.derivation.policy
+
+
+class Engine:
+    def __init__(self, policy: Policy | None = None):
+        self.policy = policy or Policy.load()
+        self._input_sigs = None
+
+    def evaluate(self, scenario: Scenario) -> Evaluation:
+        return self.evaluate_batch([scenario])[0]
+
+    def evaluate_batch(self, scenarios: list[Scenario]) -> list[Evaluation]:
+        messages: list[str] = []
+        ctl = clingo.Control(["--models=1"], logger=lambda code, msg: messages.append(msg), message_limit=100)
+        with ast.ProgramBuilder(ctl) as builder:
+            for st in self.policy.program:
+                builder.add(st)
+        with ctl.backend() as backend:
+            for i, sc in enumerate(scenarios):
+                for sym in scenario_facts(i, sc):
+                    backend.add_rule([backend.add_atom(sym)])
+        try:
+            ctl.ground([("base", [])])
+        except RuntimeError as e:
+            raise PolicyError(f"grounding the policy failed: {(messages or [str(e)])[0].strip()}") from None
+        model_atoms: list[clingo.Symbol] = []
+        result = ctl.solve(on_model=lambda m: model_atoms.extend(m.symbols(atoms=True)))
+        if not result.satisfiable:
+            raise PolicyError("the policy has no model for this input (a rule set contradicts itself)")
+        return self._split(scenarios, model_atoms)
+
+    def _split(self, scenarios, model_atoms):
+        policy = self.policy
+        n = len(scenarios)
+        atoms: list[set] = [set() for _ in range(n)]
+        fired: list[list] = [[] for _ in range(n)]
+        shared_atoms, shared_fired = set(), []
+        scoped = policy.scoped_predicates
+        clauses = policy.clauses
+        for sym in model_atoms:
+            name = sym.name
+            if name == FIRED:
+                idx, values = sym.arguments
+                c = clauses[idx.number]
+                if c.scoped:
+                    s = values.arguments[c.variables.index("S")].number
+                    fired[s].append((idx.number, values))
+                else:
+                    shared_fired.append((idx.number, values))
+                continue
+            if name.startswith("_"):
+                continue
+            args = sym.arguments
+            sig = (name, len(args))
+            if args and args[0].type == SymbolType.Number and (sig in scoped or texts.is_input(sig)) \
+                    and 0 <= args[0].number < n:
+                atoms[args[0].number].add(sym)
+            else:
+                shared_atoms.add(sym)
+        shared = Shared(policy, shared_atoms, shared_fired)
+        return [Evaluation(sc, Derivation(policy, i, atoms[i], fired[i], shared))
+                for i, sc in enumerate(scenarios)]

@@ -1,0 +1,454 @@
+"""Explanation trees, assembled from what the solver recorded.
+
+For every rule instance that fired, the model holds `_fired(K, (V1..Vn))`: the clause and the
+values of its variables. `Derivation.tree(atom)` picks the recorded instance whose head is the atom
+and rebuilds its conditions from those values: positive conditions (explained in turn, down to the
+scenario's own facts), "no evidence that …" conditions and comparisons. Nothing is re-derived.
+
+`Derivation.why_not(atom)` answers for an atom that does not hold: every clause whose head could
+produce it, the conditions that held, and the first that failed (missing, blocked by an exception
+that does hold — itself explained — a comparison that is false, or a rule not in force on the date).
+It tests conditions against the model the solver produced, in the rule's own order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from clingo import Function, Number, Symbol, SymbolType, ast
+from clingo.ast import ASTType
+
+from wfikb import texts
+from wfikb.policy_loader import Clause, Cond, Policy
+
+MAX_WHY_NOT_DEPTH = 4
+MAX_BINDINGS = 64
+
+
+@dataclass
+class Node:
+    atom: str
+    text: str
+    kind: str                        # derived | scenario | policy | not | comparison | in_force | aggregate
+    rule: str | None = None
+    citation: str | None = None
+    key: str | None = None           # scenario key of a scenario fact
+    children: list["Node"] = field(default_factory=list)
+    symbol: Symbol | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        d = {"atom": self.atom, "text": self.text, "kind": self.kind}
+        if self.rule:
+            d["rule"] = self.rule
+            d["citation"] = self.citation
+        if self.key:
+            d["key"] = self.key
+        d["because"] = [c.to_dict() for c in self.children]
+        return d
+
+    def rule_ids(self) -> list[str]:
+        """Rule ids in the order of the explanation (pre-order), each once."""
+        seen: dict[str, None] = {}
+        stack = [self]
+        while stack:
+            n = stack.pop()
+            if n.rule and n.kind in ("derived", "policy"):
+                seen.setdefault(n.rule)
+            stack.extend(reversed(n.children))
+        return list(seen)
+
+
+@dataclass
+class Attempt:
+    """One clause that could have derived the atom, and how far it got."""
+    clause: Clause
+    held: list[Node]
+    failed: Node | None              # the condition that failed (None: could not be decided)
+    reason: str                      # missing | blocked | comparison | not_in_force | unchecked
+    deeper: list["WhyNot"] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        r = self.clause.rule
+        return {"rule": r.id, "citation": r.cite, "text": r.text, "in_force": r.window_text,
+                "held": [h.to_dict() for h in self.held], "reason": self.reason,
+                "failed": self.failed.to_dict() if self.failed else None,
+                "why_not": [w.to_dict() for w in self.deeper]}
+
+
+@dataclass
+class WhyNot:
+    atom: str
+    holds: bool
+    text: str
+    attempts: list[Attempt] = field(default_factory=list)
+    tree: Node | None = None
+
+    def to_dict(self) -> dict:
+        d = {"conclusion": self.atom, "holds": self.holds, "text": self.text}
+        if self.tree:
+            d["tree"] = self.tree.to_dict()
+        d["candidates"] = [a.to_dict() for a in self.attempts]
+        return d
+
+
+class Derivation:
+    """One scenario's model: its atoms, the recorded rule instances, and explanations on demand."""
+
+    def __init__(self, policy: Policy, s: int, atoms: set[Symbol], fired: list[tuple[int, Symbol]],
+                 shared: "Shared"):
+        self.policy, self.s, self.atoms, self.shared = policy, Number(s), atoms, shared
+        self._fired = fired
+        self._by_head: dict[Symbol, list[tuple[Clause, dict]]] | None = None
+        self._by_pred: dict[tuple[str, int], list[Symbol]] | None = None
+        self._trees: dict[Symbol, Node] = {}
+
+    # -------------------------------------------------------------- lookup
+    def holds(self, sym: Symbol) -> bool:
+        return sym in self.atoms or sym in self.shared.atoms
+
+    def instances(self) -> Iterator[tuple[Clause, dict]]:
+        clauses = self.policy.clauses
+        for idx, values in self._fired:
+            c = clauses[idx]
+            yield c, dict(zip(c.variables, values.arguments))
+        yield from self.shared.instances()
+
+    def _index(self):
+        if self._by_head is None:
+            self._by_head = {}
+            for c, env in self.instances():
+                self._by_head.setdefault(instantiate(c.head, env), []).append((c, env))
+        return self._by_head
+
+    def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
+        if self._by_pred is None:
+            self._by_pred = {}
+            for a in list(self.atoms) + list(self.shared.atoms):
+                if a.type == SymbolType.Function:
+                    self._by_pred.setdefault((a.name, len(a.arguments)), []).append(a)
+            for v in self._by_pred.values():
+                v.sort()
+        return self._by_pred.get(sig, [])
+
+    # -------------------------------------------------------------- why
+    def tree(self, sym: Symbol, _path: frozenset = frozenset()) -> Node:
+        if sym in self._trees:
+            return self._trees[sym]
+        sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
+        if sig and texts.is_input(sig) and sym in self.atoms:
+            text, key = texts.input_text(sym)
+            node = Node(self.show(sym), text, "scenario", key=key or None, symbol=sym)
+        elif sym in self.policy.fact_index:
+            c = self.policy.fact_index[sym]
+            node = Node(self.show(sym), texts.fill(c.rule.text, _head_env(c.head, sym)), "policy",
+                        c.rule.id, c.rule.cite, symbol=sym)
+        else:
+            candidates = self._index().get(sym)
+            if not candidates or sym in _path:
+                # Holds without a recorded instance only for policy facts written with pools or intervals.
+                text = self.pred_text(sym) if self.holds(sym) else f"not derived: {self.show(sym)}"
+                node = Node(self.show(sym), text, "policy" if self.holds(sym) else "missing", symbol=sym)
+            else:
+                c, env = min(candidates, key=lambda ce: (ce[0].index, str(sorted(ce[1].items()))))
+                node = self._instance_node(sym, c, env, _path | {sym})
+        self._trees[sym] = node
+        return node
+
+    def _instance_node(self, sym, c: Clause, env: dict, path) -> Node:
+        children = []
+        for cond in c.conds:
+            if cond.kind == "pos":
+                children.append(self.tree(instantiate(cond.node, env), path))
+            elif cond.kind == "neg":
+                atom = instantiate(cond.node, env, wildcard=True)
+                children.append(Node(f"not {self.show(atom)}", f"no evidence that {self.pred_text(atom)}", "not",
+                                     symbol=atom))
+            elif cond.kind == "cmp":
+                children.append(self._comparison_node(cond, env))
+            elif cond.kind == "in_force":
+                f, t = cond.node
+                children.append(Node(f"in force {c.rule.window_text}",
+                                     f"the rule is in force on the scenario date ({c.rule.window_text})", "in_force"))
+            else:
+                children.append(Node(_show_ast(cond.node, env), "aggregate condition held", "aggregate"))
+        text = texts.fill(c.rule.text, env)
+        return Node(self.show(sym), text, "derived", c.rule.id, c.rule.cite, children=children, symbol=sym)
+
+    def _comparison_node(self, cond: Cond, env: dict) -> Node:
+        shown = _show_ast(cond.node, env)
+        return Node(shown, f"{shown} ({_show_source(cond.node)})", "comparison")
+
+    # -------------------------------------------------------------- why not
+    def why_not(self, sym: Symbol, depth: int = 0, seen: set | None = None) -> WhyNot:
+        seen = set() if seen is None else seen
+        seen.add(sym)
+        if self.holds(sym):
+            return WhyNot(self.show(sym), True, f"{self.show(sym)} holds", tree=self.tree(sym))
+        sig = (sym.name, len(sym.arguments))
+        if texts.is_input(sig):
+            return WhyNot(self.show(sym), False, f"the scenario does not state that {self.pred_text(sym)}")
+        attempts = []
+        for c in self.policy.by_head.get(sig, []):
+            env = match(c.head, sym, {})
+            if env is None:
+                continue
+            attempts.append(self._attempt(c, env, depth, seen))
+        text = (f"no rule in the policy can conclude {self.show(sym)}" if not attempts else
+                f"{self.show(sym)} does not hold: no rule that could conclude it has all its conditions met")
+        return WhyNot(self.show(sym), False, text, attempts)
+
+    def _attempt(self, c: Clause, env: dict, depth: int, seen: set) -> Attempt:
+        envs = [env]
+        held: list[Node] = []
+        for cond in c.conds:
+            nxt, blocked = [], None
+            for e in envs:
+                if cond.kind == "pos":
+                    for a in self.atoms_of((cond.node.name, len(cond.node.arguments))) \
+                            if cond.node.ast_type == ASTType.Function else []:
+                        m = match(cond.node, a, e)
+                        if m is not None:
+                            nxt.append(m)
+                elif cond.kind == "neg":
+                    hits = [a for a in self.atoms_of((cond.node.name, len(cond.node.arguments)))
+                            if match(cond.node, a, e, wildcard=True) is not None]
+                    if hits:
+                        blocked = blocked or (hits[0], e)
+                    else:
+                        nxt.append(e)
+                elif cond.kind == "cmp":
+                    r = compare(cond, e)
+                    if r is not None:
+                        nxt.append(r)
+                elif cond.kind == "in_force":
+                    f, t = cond.node
+                    today = self.atoms_of(("today", 2))
+                    d = today[0].arguments[1].number if today else 0
+                    if f <= d <= t:
+                        nxt.append(e)
+                else:
+                    nxt.append(e)   # aggregates are not re-checked here
+                if len(nxt) >= MAX_BINDINGS:
+                    break
+            if not nxt:
+                e = envs[0]
+                return self._failure(c, cond, e, held, blocked, depth, seen)
+            envs = nxt
+            held.append(self._held_node(cond, envs[0], c))
+        return Attempt(c, held, None, "unchecked")
+
+    def _held_node(self, cond: Cond, env: dict, c: Clause) -> Node:
+        if cond.kind == "pos":
+            return self.tree(instantiate(cond.node, env))
+        if cond.kind == "neg":
+            atom = instantiate(cond.node, env, wildcard=True)
+            return Node(f"not {self.show(atom)}", f"no evidence that {self.pred_text(atom)}", "not")
+        if cond.kind == "cmp":
+            return self._comparison_node(cond, env)
+        if cond.kind == "in_force":
+            return Node("in force", f"the rule is in force on the scenario date ({c.rule.window_text})", "in_force")
+        return Node(_show_source(cond.node), "aggregate condition", "aggregate")
+
+    def _failure(self, c, cond, env, held, blocked, depth, seen) -> Attempt:
+        if cond.kind == "in_force":
+            node = Node("not in force", f"the rule is not in force on the scenario date (in force {c.rule.window_text})",
+                        "in_force")
+            return Attempt(c, held, node, "not_in_force")
+        if cond.kind == "cmp":
+            shown = _show_ast(cond.node, env, partial=True)
+            return Attempt(c, held, Node(shown, f"false: {shown} ({_show_source(cond.node)})", "comparison"),
+                           "comparison")
+        if cond.kind == "neg":
+            atom, _ = blocked
+            node = Node(f"not {self.show(atom)}", f"an exception applies: {self.pred_text(atom)}", "not",
+                        children=[self.tree(atom)])
+            return Attempt(c, held, node, "blocked")
+        # a positive condition no atom of the model matches
+        try:
+            atom = instantiate(cond.node, env)
+        except KeyError:
+            pattern = _show_ast(cond.node, env, partial=True)
+            return Attempt(c, held, Node(pattern, f"nothing in the scenario or the policy matches {pattern}",
+                                         "missing"), "missing")
+        node = Node(self.show(atom), f"not shown: {self.pred_text(atom)}", "missing", symbol=atom)
+        deeper = []
+        if depth + 1 < MAX_WHY_NOT_DEPTH and atom not in seen:
+            deeper.append(self.why_not(atom, depth + 1, seen))
+        return Attempt(c, held, node, "missing", deeper)
+
+    # -------------------------------------------------------------- words
+    def show(self, sym: Symbol) -> str:
+        if sym.type == SymbolType.Function and (sym.name, len(sym.arguments)) in texts.OUTPUTS:
+            return texts.conclusion_name(sym)
+        if sym.type == SymbolType.Function and sym.arguments and sym.arguments[0] == self.s:
+            return texts.strip_scenario(sym)
+        return str(sym)
+
+    def pred_text(self, sym: Symbol) -> str:
+        sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
+        if sig and texts.is_input(sig) and "_" not in str(sym):
+            try:
+                return texts.input_text(sym)[0]
+            except (KeyError, IndexError, AttributeError):
+                pass
+        template = self.policy.pred_texts.get(sig) if sig else None
+        if template:
+            return texts.fill(template, list(sym.arguments))
+        return self.show(sym)
+
+
+class Shared:
+    """Atoms and rule instances that belong to no scenario (policy facts and scenario-free rules)."""
+
+    def __init__(self, policy: Policy, atoms: set[Symbol], fired: list[tuple[int, Symbol]]):
+        self.policy, self.atoms, self._fired = policy, atoms, fired
+
+    def instances(self):
+        for idx, values in self._fired:
+            c = self.policy.clauses[idx]
+            yield c, dict(zip(c.variables, values.arguments))
+
+
+# ------------------------------------------------------------------------ terms
+ANY = Function("_")
+
+
+def instantiate(term, env: dict, wildcard: bool = False) -> Symbol:
+    t = term.ast_type
+    if t == ASTType.Variable:
+        if term.name == "_" and wildcard:
+            return ANY
+        return env[term.name]
+    if t == ASTType.SymbolicTerm:
+        return term.symbol
+    if t == ASTType.Function:
+        return Function(term.name, [instantiate(a, env, wildcard) for a in term.arguments])
+    if t == ASTType.UnaryOperation:
+        v = instantiate(term.argument, env, wildcard)
+        if term.operator_type == ast.UnaryOperator.Minus:
+            return Number(-v.number)
+        if term.operator_type == ast.UnaryOperator.Absolute:
+            return Number(abs(v.number))
+        return Number(~v.number)
+    if t == ASTType.BinaryOperation:
+        a = instantiate(term.left, env, wildcard).number
+        b = instantiate(term.right, env, wildcard).number
+        return Number(_arith(term.operator_type, a, b))
+    raise KeyError(f"cannot instantiate {term}")
+
+
+def _arith(op, a: int, b: int) -> int:
+    B = ast.BinaryOperator
+    if op == B.Plus:
+        return a + b
+    if op == B.Minus:
+        return a - b
+    if op == B.Multiplication:
+        return a * b
+    if op == B.Division:
+        q = abs(a) // abs(b)
+        return q if (a >= 0) == (b >= 0) else -q
+    if op == B.Modulo:
+        q = abs(a) // abs(b)
+        q = q if (a >= 0) == (b >= 0) else -q
+        return a - b * q
+    if op == B.Power:
+        return a ** b
+    if op == B.And:
+        return a & b
+    if op == B.Or:
+        return a | b
+    return a ^ b
+
+
+def match(term, sym: Symbol, env: dict, wildcard: bool = False) -> dict | None:
+    """Extend env so that term equals sym, or None."""
+    t = term.ast_type
+    if t == ASTType.Variable:
+        if term.name == "_":
+            return env
+        if term.name in env:
+            return env if env[term.name] == sym else None
+        new = dict(env)
+        new[term.name] = sym
+        return new
+    if t == ASTType.SymbolicTerm:
+        return env if term.symbol == sym else None
+    if t == ASTType.Function:
+        if sym.type != SymbolType.Function or sym.name != term.name or len(sym.arguments) != len(term.arguments):
+            return None
+        for a, s in zip(term.arguments, sym.arguments):
+            env = match(a, s, env, wildcard)
+            if env is None:
+                return None
+        return env
+    try:
+        return env if instantiate(term, env) == sym else None
+    except (KeyError, ZeroDivisionError):
+        return None
+
+
+_OPS = {
+    ast.ComparisonOperator.Equal: lambda a, b: a == b,
+    ast.ComparisonOperator.NotEqual: lambda a, b: a != b,
+    ast.ComparisonOperator.LessThan: lambda a, b: a < b,
+    ast.ComparisonOperator.LessEqual: lambda a, b: a <= b,
+    ast.ComparisonOperator.GreaterThan: lambda a, b: a > b,
+    ast.ComparisonOperator.GreaterEqual: lambda a, b: a >= b,
+}
+_OP_TEXT = {ast.ComparisonOperator.Equal: "=", ast.ComparisonOperator.NotEqual: "!=",
+            ast.ComparisonOperator.LessThan: "<", ast.ComparisonOperator.LessEqual: "<=",
+            ast.ComparisonOperator.GreaterThan: ">", ast.ComparisonOperator.GreaterEqual: ">="}
+
+
+def compare(cond: Cond, env: dict) -> dict | None:
+    cmp = cond.node.atom
+    try:
+        if cond.assigns and cond.assigns not in env:
+            new = dict(env)
+            new[cond.assigns] = instantiate(cmp.guards[0].term, env)
+            return new
+        left = instantiate(cmp.term, env)
+        for g in cmp.guards:
+            right = instantiate(g.term, env)
+            if not _OPS[g.comparison](left, right):
+                return None
+            left = right
+        return env
+    except (KeyError, ZeroDivisionError):
+        return None
+
+
+def _show_ast(lit, env: dict, partial: bool = False) -> str:
+    """A comparison or aggregate with the variables' values in place."""
+    class T(ast.Transformer):
+        def visit_Variable(self, v):
+            if v.name in env:
+                return ast.SymbolicTerm(v.location, env[v.name])
+            return v
+    try:
+        node = T()(lit)
+        if lit.atom.ast_type == ASTType.Comparison:
+            cmp = node.atom
+            parts = [_eval_text(cmp.term, env)]
+            for g in cmp.guards:
+                parts += [_OP_TEXT[g.comparison], _eval_text(g.term, env)]
+            return " ".join(parts)
+        return str(node)
+    except Exception:  # display only: fall back to the source text
+        return _show_source(lit)
+
+
+def _eval_text(term, env) -> str:
+    try:
+        return str(instantiate(term, env))
+    except (KeyError, ZeroDivisionError):
+        return str(term)
+
+
+def _show_source(lit) -> str:
+    return str(lit)
+
+
+def _head_env(head, sym: Symbol) -> dict:
+    return match(head, sym, {}) or {}

@@ -1,0 +1,227 @@
+"""Scenario files (contract section 1): read TOML or JSON, validate against the vocabulary.
+
+A `Scenario` is plain data: values already checked and converted (dates as `datetime.date`,
+money in pence, hours in centihours). Every problem raises `InputError` naming file and key.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wfikb import vocabulary as voc
+from wfikb.errors import InputError
+
+ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+TOP_KEYS = ("id", "title", "date", "claimant", "ask", "expect")
+SCALE = {"money": 100, "hours": 100}
+
+
+@dataclass
+class Scenario:
+    id: str
+    date: dt.date
+    claimant: dict[str, Any]
+    children: list[dict[str, Any]]
+    ask: dict[str, Any]
+    expect: dict[str, Any]
+    title: str = ""
+    source: str = "<memory>"
+    raw: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def activities(self) -> list[str]:
+        return list(self.ask.get("activities", []))
+
+
+def load(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "is a directory, expected a .toml or .json scenario file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(path, None, f"cannot read the file ({e.__class__.__name__})") from None
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(path, None, f"not valid JSON (line {e.lineno}: {e.msg})") from None
+    elif path.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise InputError(path, None, f"not valid TOML ({e})") from None
+    else:
+        raise InputError(path, None, "expected a .toml or .json scenario file")
+    return from_dict(data, source=str(path))
+
+
+def from_dict(data: Any, source: str = "<memory>") -> Scenario:
+    v = _Validator(source)
+    if not isinstance(data, dict):
+        raise InputError(source, None, "expected a table (object) at the top level")
+    v.no_unknown(data, TOP_KEYS, "")
+    sid = v.require(data, "id", "")
+    if not isinstance(sid, str) or not ID_RE.match(sid):
+        v.fail("id", "expected lowercase letters, digits and '-' (e.g. \"wrag-appellant\")", sid)
+    title = data.get("title", "")
+    if not isinstance(title, str):
+        v.fail("title", "expected a string", title)
+    date = v.date(v.require(data, "date", ""), "date")
+    claimant_raw = v.table(v.require(data, "claimant", ""), "claimant")
+    claimant, children = v.claimant(claimant_raw, date)
+    ask = v.ask(v.table(data.get("ask", {}), "ask"))
+    expect = v.expect(v.table(data.get("expect", {}), "expect"))
+    return Scenario(sid, date, claimant, children, ask, expect, title, source, data)
+
+
+class _Validator:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, key: str, expected: str, got: Any = ...):
+        if got is not ...:
+            expected = f"{expected}; got {_show(got)}"
+        raise InputError(self.source, key, expected)
+
+    def require(self, data: dict, key: str, prefix: str):
+        if key not in data:
+            self.fail(prefix + key, "required key is missing")
+        return data[key]
+
+    def table(self, value, key):
+        if not isinstance(value, dict):
+            self.fail(key, "expected a table", value)
+        return value
+
+    def no_unknown(self, data: dict, allowed, prefix: str):
+        for k in data:
+            if k not in allowed:
+                self.fail(prefix + k, f"unknown key; expected one of: {', '.join(allowed)}")
+
+    def date(self, value, key) -> dt.date:
+        if isinstance(value, dt.datetime) or isinstance(value, dt.time):
+            self.fail(key, "expected a date (YYYY-MM-DD) without a time", value)
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad()
+            except ValueError:
+                pass
+        self.fail(key, "expected a date YYYY-MM-DD", value)
+
+    def value(self, f: voc.Field, value, key: str, today: dt.date | None = None):
+        kind = f.kind
+        if kind == "bool":
+            if not isinstance(value, bool):
+                self.fail(key, "expected true or false", value)
+            return value
+        if kind == "enum":
+            if not isinstance(value, str) or value not in f.values:
+                self.fail(key, f"expected one of {', '.join(f.values)}", value)
+            return value
+        if kind == "enum_list":
+            if not isinstance(value, list):
+                self.fail(key, f"expected a list of: {', '.join(f.values)}", value)
+            for i, item in enumerate(value):
+                if not isinstance(item, str) or item not in f.values:
+                    self.fail(f"{key}[{i + 1}]", f"expected one of {', '.join(f.values)}", item)
+                if item in value[:i]:
+                    self.fail(f"{key}[{i + 1}]", "expected each value once", item)
+            return list(value)
+        if kind in ("int", "money", "hours"):
+            ok = isinstance(value, int) if kind == "int" else isinstance(value, (int, float))
+            if isinstance(value, bool) or not ok or value != value:
+                self.fail(key, "expected a whole number" if kind == "int" else "expected a number", value)
+            if (f.minimum is not None and value < f.minimum) or (f.maximum is not None and value > f.maximum):
+                self.fail(key, f"expected a number from {f.minimum:g} to {f.maximum:g}", value)
+            return round(value * SCALE.get(kind, 1))
+        if kind == "date":
+            d = self.date(value, key)
+            return d
+        raise AssertionError(kind)
+
+    def claimant(self, raw: dict, today: dt.date):
+        decl = voc.fields("claimant")
+        self.no_unknown(raw, tuple(decl), "claimant.")
+        self.require(raw, "benefit", "claimant.")
+        out, children = {}, []
+        for k, value in raw.items():
+            f = decl[k]
+            if f.kind == "children":
+                children = self.children(value, today)
+            else:
+                out[k] = self.value(f, value, f"claimant.{k}")
+        if "partner_benefit" in out and out["partner_benefit"] != out["benefit"]:
+            self.fail("claimant.partner_benefit",
+                      f"expected the same value as claimant.benefit ({out['benefit']}): the award the partner is included in",
+                      out["partner_benefit"])
+        if "born" in out and out["born"] > today:
+            self.fail("claimant.born", f"expected a date on or before the scenario date {today}", out["born"])
+        return out, children
+
+    def children(self, value, today):
+        if not isinstance(value, list):
+            self.fail("claimant.children", "expected an array of tables, each { born = DATE }", value)
+        decl = voc.fields("child")
+        out = []
+        for i, child in enumerate(value, 1):
+            key = f"claimant.children[{i}]"
+            self.table(child, key)
+            self.no_unknown(child, tuple(decl), key + ".")
+            self.require(child, "born", key + ".")
+            c = {k: self.value(decl[k], v, f"{key}.{k}") for k, v in child.items()}
+            if c["born"] > today:
+                self.fail(f"{key}.born", f"expected a date on or before the scenario date {today} "
+                          "(an unborn child is stated with pregnant_due)", c["born"])
+            if "kinship_since" in c and not c.get("kinship"):
+                self.fail(f"{key}.kinship_since", "expected only with kinship = true")
+            out.append(c)
+        return out
+
+    def ask(self, raw: dict):
+        decl = voc.fields("ask")
+        self.no_unknown(raw, tuple(decl), "ask.")
+        return {k: self.value(decl[k], v, f"ask.{k}") for k, v in raw.items()}
+
+    def expect(self, raw: dict):
+        self.no_unknown(raw, voc.EXPECT_KEYS, "expect.")
+        out: dict[str, Any] = {}
+        if "regime" in raw:
+            if raw["regime"] not in voc.REGIMES:
+                self.fail("expect.regime", f"expected one of {', '.join(voc.REGIMES)}", raw["regime"])
+            out["regime"] = raw["regime"]
+        for key, kinds in (("activities", voc.STATUSES), ("sanction_risk", (True, False))):
+            if key in raw:
+                table = self.table(raw[key], f"expect.{key}")
+                for act, val in table.items():
+                    if act not in voc.ACTIVITIES:
+                        self.fail(f"expect.{key}.{act}", f"expected an activity: {', '.join(voc.ACTIVITIES)}")
+                    if val not in kinds or (key == "sanction_risk") != isinstance(val, bool):
+                        want = ", ".join(voc.STATUSES) if key == "activities" else "true or false"
+                        self.fail(f"expect.{key}.{act}", f"expected {want}", val)
+                out[key] = dict(table)
+        for key in ("conclusions", "not_conclusions"):
+            if key in raw:
+                vals = raw[key]
+                if not isinstance(vals, list) or not all(isinstance(x, str) for x in vals):
+                    self.fail(f"expect.{key}", "expected a list of conclusion names such as \"regime=work_preparation\"", vals)
+                out[key] = list(vals)
+        return out
+
+
+def _bad():
+    raise ValueError
+
+
+def _show(value) -> str:
+    text = json.dumps(value, default=str) if not isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
