@@ -146,6 +146,8 @@ class _Validator:
             return round(value * SCALE.get(kind, 1))
         if kind == "date":
             d = self.date(value, key)
+            if today is not None and d > today and not f.future_ok:
+                self.fail(key, f"expected a date on or before the scenario date {today}", d.isoformat())
             return d
         raise AssertionError(kind)
 
@@ -159,13 +161,11 @@ class _Validator:
             if f.kind == "children":
                 children = self.children(value, today)
             else:
-                out[k] = self.value(f, value, f"claimant.{k}")
+                out[k] = self.value(f, value, f"claimant.{k}", today)
         if "partner_benefit" in out and out["partner_benefit"] != out["benefit"]:
             self.fail("claimant.partner_benefit",
                       f"expected the same value as claimant.benefit ({out['benefit']}): the award the partner is included in",
                       out["partner_benefit"])
-        if "born" in out and out["born"] > today:
-            self.fail("claimant.born", f"expected a date on or before the scenario date {today}", out["born"])
         return out, children
 
     def children(self, value, today):
@@ -178,10 +178,7 @@ class _Validator:
             self.table(child, key)
             self.no_unknown(child, tuple(decl), key + ".")
             self.require(child, "born", key + ".")
-            c = {k: self.value(decl[k], v, f"{key}.{k}") for k, v in child.items()}
-            if c["born"] > today:
-                self.fail(f"{key}.born", f"expected a date on or before the scenario date {today} "
-                          "(an unborn child is stated with pregnant_due)", c["born"])
+            c = {k: self.value(decl[k], v, f"{key}.{k}", today) for k, v in child.items()}
             if "kinship_since" in c and not c.get("kinship"):
                 self.fail(f"{key}.kinship_since", "expected only with kinship = true")
             out.append(c)

@@ -55,6 +55,7 @@ class Field:
     maximum: float | None = None
     text: str | None = None        # reader text of the fact, {v} = value; used in explanations
     since: str = "1.0"             # contract version (or 'ext') that introduced the key
+    future_ok: bool = False        # date: may fall after the scenario date (all others may not)
 
     @property
     def pred(self) -> str:
@@ -96,7 +97,7 @@ CLAIMANT = (
     Field("responsible_foster_parent", "bool", "UC: the nominated foster parent in a fostering couple",
           text="the claimant is the responsible foster parent"),
     Field("pregnant_due", "date", "expected date of confinement",
-          text="the claimant is pregnant, due on {v}"),
+          text="the claimant is pregnant, due on {v}", future_ok=True),
     Field("gave_birth", "date", "date of confinement", text="the claimant gave birth on {v}"),
     _enum("carers_allowance", "Carer's Allowance position", {
         "none": "no Carer's Allowance",

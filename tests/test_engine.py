@@ -1,0 +1,124 @@
+"""The engine on a toy policy: outcomes and the explanations the solver recorded, asserted whole."""
+import copy
+
+from clingo import Function, Number
+
+from conftest import FIXTURES
+from wfikb import result as results
+from wfikb.scenario import from_dict, load
+
+TOY = FIXTURES / "scenarios" / "toy-lone-parent.toml"
+
+
+def toy(**claimant):
+    base = {"id": "toy", "date": "2016-03-01",
+            "claimant": {"benefit": "universal_credit", "lone_parent": True, "children": [{"born": "2014-01-10"}]},
+            "ask": {"activities": ["wfi", "work_related_activity"]}}
+    base["claimant"].update(claimant)
+    return from_dict(base)
+
+
+def test_a_conclusion_is_explained_down_to_the_scenario_facts(toy_engine):
+    ev = toy_engine.evaluate(load(TOY))
+    res = results.result(ev)
+    assert res["regime"] == "work_focused_interview"
+    assert res["activities"]["wfi"] == {
+        "status": "mandatory", "sanction_risk": False,
+        "because": ["toy.status.mandatory", "toy.require_wfi", "toy.young_child", "toy.param_in_force",
+                    "toy.param.age_limit.new"]}
+    tree = next(c for c in res["conclusions"] if c["atom"] == "activity=wfi:mandatory")
+    assert tree == {
+        "atom": "activity=wfi:mandatory", "text": "wfi is mandatory.", "kind": "derived",
+        "rule": "toy.status.mandatory", "citation": "Toy status",
+        "because": [
+            {"atom": "asked(wfi)", "text": "the claimant is asked about wfi", "kind": "scenario",
+             "key": "ask.activities", "because": []},
+            {"atom": "can_require(wfi)", "kind": "derived", "rule": "toy.require_wfi", "citation": "Toy Act s.4",
+             "text": "A lone parent with a young child can be required to attend a WFI.",
+             "because": [
+                 {"atom": "lone_parent", "text": "the claimant is a lone parent", "kind": "scenario",
+                  "key": "claimant.lone_parent", "because": []},
+                 {"atom": "young_child(1)", "kind": "derived", "rule": "toy.young_child",
+                  "citation": "Toy Act s.2; seed S9.9", "text": "Child 1 is aged 2, under the age limit of 3.",
+                  "because": [
+                      {"atom": "child(1)", "text": "the claimant has child 1", "kind": "scenario",
+                       "key": "claimant.children[1]", "because": []},
+                      {"atom": "years_since(child(1),born,2)", "text": "child 1 is aged 2", "kind": "scenario",
+                       "key": "claimant.children[1].born", "because": []},
+                      {"atom": "p(toy_age_limit,3)", "kind": "derived", "rule": "toy.param_in_force",
+                       "citation": "Toy parameters", "text": "toy_age_limit is 3 on this date.",
+                       "because": [
+                           {"atom": "today(20160301)", "text": "the rules are applied on 2016-03-01",
+                            "kind": "scenario", "key": "date", "because": []},
+                           {"atom": "param(toy_age_limit,3,20150101,99991231)", "kind": "policy",
+                            "rule": "toy.param.age_limit.new", "citation": "Toy Act s.1 as amended",
+                            "text": "The age limit is 3.", "because": []},
+                           {"atom": "20150101 <= 20160301", "text": "20150101 <= 20160301 (F <= D)",
+                            "kind": "comparison", "because": []},
+                           {"atom": "20160301 <= 99991231", "text": "20160301 <= 99991231 (D <= T)",
+                            "kind": "comparison", "because": []}]},
+                      {"atom": "2 < 3", "text": "2 < 3 (A < L)", "kind": "comparison", "because": []}]},
+                 {"atom": "not exempt", "text": "no evidence that the claimant is exempt", "kind": "not",
+                  "because": []}]}]}
+
+
+def test_dated_parameters_apply_as_in_force_on_the_scenario_date(toy_engine):
+    old = toy(children=[{"born": "2010-06-01"}])
+    old_date = from_dict({**old.raw, "date": "2014-03-01"})
+    assert results.result(toy_engine.evaluate(old_date))["regime"] == "work_focused_interview"   # aged 3 < 5
+    assert results.result(toy_engine.evaluate(from_dict({**old.raw, "date": "2015-03-01"})))["regime"] is None
+
+
+def test_why_not_reports_the_exception_that_blocked_a_rule_with_its_own_explanation(toy_engine):
+    ev = toy_engine.evaluate(toy(carers_allowance="receives"))
+    d = ev.derivation
+    w = d.why_not(Function("status", [d.s, Function("wfi"), Function("mandatory")]))
+    assert not w.holds
+    [attempt] = w.attempts
+    assert attempt.clause.rule.id == "toy.status.mandatory"
+    assert attempt.reason == "missing" and attempt.failed.atom == "can_require(wfi)"
+    [deeper] = attempt.deeper
+    [inner] = deeper.attempts
+    assert inner.clause.rule.id == "toy.require_wfi"
+    assert [h.atom for h in inner.held] == ["lone_parent", "young_child(1)"]
+    assert inner.reason == "blocked"
+    assert inner.failed.text == "an exception applies: the claimant is exempt"
+    assert inner.failed.children[0].rule == "toy.exempt.carer"
+    assert inner.failed.children[0].children[0].key == "claimant.carers_allowance"
+
+
+def test_why_not_reports_a_rule_no_longer_in_force(toy_engine):
+    ev = toy_engine.evaluate(toy())
+    d = ev.derivation
+    w = d.why_not(Function("can_require", [d.s, Function("work_related_activity")]))
+    [attempt] = w.attempts
+    assert attempt.reason == "not_in_force"
+    assert "in force … to 2014-12-31" in attempt.failed.text
+
+
+def test_why_not_reports_a_failed_comparison_with_the_values(toy_engine):
+    ev = toy_engine.evaluate(toy(children=[{"born": "2010-01-01"}]))
+    d = ev.derivation
+    w = d.why_not(Function("young_child", [d.s, Number(1)]))
+    [attempt] = w.attempts
+    assert attempt.reason == "comparison"
+    assert attempt.failed.atom == "6 < 3"
+
+
+def test_a_batch_gives_each_scenario_the_result_it_gets_alone(toy_engine):
+    scenarios = [toy(), toy(carers_allowance="receives"), toy(children=[{"born": "2001-01-01"}]),
+                 toy(lone_parent=False)]
+    alone = [results.result(toy_engine.evaluate(sc)) for sc in scenarios]
+    batch = [results.result(ev) for ev in toy_engine.evaluate_batch(copy.deepcopy(scenarios))]
+    assert batch == alone
+    assert [r["activities"]["wfi"]["status"] for r in batch] == ["mandatory", "voluntary", "voluntary", "voluntary"]
+
+
+def test_rules_no_longer_in_force_still_explain_past_dates(toy_engine):
+    ev = toy_engine.evaluate(from_dict({**toy().raw, "date": "2014-06-01"}))
+    res = results.result(ev)
+    assert res["activities"]["work_related_activity"]["status"] == "mandatory"
+    tree = next(c for c in res["conclusions"] if c["atom"] == "activity=work_related_activity:mandatory")
+    old_rule = tree["because"][1]
+    assert old_rule["rule"] == "toy.old_rule"
+    assert old_rule["because"][0]["text"] == "the rule is in force on the scenario date (… to 2014-12-31)"

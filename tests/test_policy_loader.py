@@ -1,0 +1,52 @@
+"""The policy loader refuses statements that break the authoring rules, naming file and line."""
+import pytest
+
+from wfikb.errors import PolicyError
+from wfikb.policy_loader import Policy
+
+HEAD = "% @rule t.a\n% @cite Act s.1\n% @text Text.\n"
+
+
+def load(text):
+    return Policy([("p/test.lp", text)])
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a(S) :- scenario(S).\n", "p/test.lp:1: statement has no @rule annotation"),
+    ("% @rule t.a\n% @text T.\na(S) :- scenario(S).\n", "rule t.a has no @cite"),
+    ("% @rule t.a\n% @cite C\na(S) :- scenario(S).\n", "rule t.a has no @text"),
+    (HEAD + "{ a(S) } :- scenario(S).\n", "the head must be one atom"),
+    (HEAD + ":- scenario(S).\n", "the head must be one atom"),
+    (HEAD + "a(S).\n" + HEAD, "rule id 't.a' is already used"),
+    ("% @rule T.A\n% @cite C\n% @text T.\na(1).\n", "rule id 'T.A'"),
+    ("% @rule t.a\n% @cite C\n% @text Value {X}.\na(S) :- scenario(S).\n", "@text uses {X}"),
+    ("% @rule t.a\n% @cite C\n% @text T.\n% @in_force 2020-01-01..2019-01-01\na(S) :- scenario(S).\n",
+     "window ends before it starts"),
+    (HEAD + "a(S) :- scenario(S), not b(S, X).\n", "unsafe rule"),
+    (HEAD + "a(S) :- scenario(S\n", "p/test.lp"),
+])
+def test_policy_errors_name_the_file_and_what_is_wrong(text, message):
+    with pytest.raises(PolicyError) as e:
+        load(text)
+    assert message in str(e.value)
+
+
+def test_each_rule_is_rewritten_to_record_the_instance_that_fired():
+    policy = load(HEAD + "a(S, X) :- b(S, X), X > 1, not c(S).\n")
+    program = [str(s) for s in policy.program]
+    assert "_fired(0,(S,X)) :- b(S,X); X > 1; not c(S)." in program
+    assert "a(S,X) :- _fired(0,(S,X))." in program
+    clause = policy.clauses[0]
+    assert [c.kind for c in clause.conds] == ["pos", "cmp", "neg"]
+
+
+def test_rules_out_of_force_get_their_window_as_a_condition():
+    policy = load("% @rule t.a\n% @cite C\n% @text T.\n% @in_force 2011-06-01..2017-03-31\na(S) :- scenario(S).\n")
+    assert policy.rules["t.a"].window == (20110601, 20170331)
+    assert "_fired(0,(S,)) :- _in_force(S,20110601,20170331); scenario(S)." in [str(s) for s in policy.program]
+
+
+def test_the_policy_version_changes_with_its_content():
+    a, b = load(HEAD + "a(1).\n"), load(HEAD + "a(2).\n")
+    assert a.version != b.version
+    assert a.version == load(HEAD + "a(1).\n").version

@@ -1,0 +1,83 @@
+"""Bad input: one line naming file, key and what was expected; exit status 2; no traceback."""
+import json
+
+import pytest
+
+from conftest import EXAMPLE, wfikb
+from wfikb import scenario
+from wfikb.errors import InputError
+
+GOOD = """id = "x-1"
+date = 2020-01-01
+[claimant]
+benefit = "universal_credit"
+"""
+
+
+def one_line_error(run, *needles):
+    assert run.code == 2, run.err
+    assert run.out == ""
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    assert "Traceback" not in run.err
+    for n in needles:
+        assert n in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("body, key, expected", [
+    (GOOD.replace('"universal_credit"', '"universal"'), "claimant.benefit", "expected one of universal_credit"),
+    (GOOD + "couple = 1\n", "claimant.couple", "expected true or false"),
+    (GOOD + "shoe_size = 9\n", "claimant.shoe_size", "unknown key"),
+    (GOOD.replace("date = 2020-01-01\n", ""), "date", "required key is missing"),
+    (GOOD.replace('id = "x-1"', 'id = "Not An Id"'), "id", "lowercase letters, digits and '-'"),
+    (GOOD + "caring_hours = -3\n", "claimant.caring_hours", "expected a number from 0 to 168"),
+    (GOOD + "children = [{ born = 2021-01-01 }]\n", "claimant.children[1].born", "on or before the scenario date"),
+    (GOOD + 'partner_benefit = "income_support"\n', "claimant.partner_benefit", "same value as claimant.benefit"),
+    (GOOD + '[ask]\nactivities = ["wfi", "lunch"]\n', "ask.activities[2]", "expected one of wfi"),
+    (GOOD + '[expect]\nregime = "some"\n', "expect.regime", "expected one of no_work_related_requirements"),
+])
+def test_bad_scenario_values_give_one_line_naming_file_key_and_expectation(write, body, key, expected):
+    path = write("bad.toml", body)
+    one_line_error(wfikb("evaluate", path), str(path), key, expected)
+
+
+def test_unreadable_toml_is_named_with_the_file(write):
+    path = write("broken.toml", 'id = "x"\ndate = \n')
+    one_line_error(wfikb("evaluate", path), str(path), "not valid TOML")
+
+
+def test_a_missing_file_is_a_one_line_error():
+    one_line_error(wfikb("evaluate", "no/such/file.toml"), "no/such/file.toml", "no such file")
+
+
+def test_json_scenarios_read_the_same_keys_as_toml(tmp_path):
+    import tomllib
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["date"] = data["date"].isoformat()
+    data["claimant"]["born"] = data["claimant"]["born"].isoformat()
+    path = tmp_path / "example.json"
+    path.write_text(json.dumps(data))
+    from_json, from_toml = wfikb("evaluate", path, "--format", "json"), wfikb("evaluate", EXAMPLE, "--format", "json")
+    assert from_json.code == 0, from_json.err
+    assert from_json.out == from_toml.out
+
+
+def test_json_dates_must_be_iso_strings(write):
+    path = write("bad.json", json.dumps({"id": "a", "date": "02/09/2013", "claimant": {"benefit": "jsa"}}))
+    one_line_error(wfikb("evaluate", path), "date", "expected a date YYYY-MM-DD")
+
+
+def test_scenario_values_are_validated_before_any_fact_is_made():
+    with pytest.raises(InputError) as e:
+        scenario.from_dict({"id": "a", "date": "2020-01-01",
+                            "claimant": {"benefit": "jsa).\nevil(1"}}, source="inline")
+    assert "claimant.benefit" in str(e.value)
+
+
+def test_money_and_hours_reach_the_rules_as_integers():
+    sc = scenario.from_dict({"id": "a", "date": "2020-01-01",
+                             "claimant": {"benefit": "universal_credit", "earnings_monthly": 793.17,
+                                          "expected_hours": 16.5}})
+    assert sc.claimant["earnings_monthly"] == 79317
+    assert sc.claimant["expected_hours"] == 1650
