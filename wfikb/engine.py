@@ -65,17 +65,17 @@ class Engine:
         fired: list[list] = [[] for _ in range(n)]
         shared_atoms, shared_fired = set(), []
         scoped = policy.scoped_predicates
-        clauses = policy.clauses
+        s_positions = policy.s_positions
         for sym in model_atoms:
             name = sym.name
             if name == FIRED:
                 idx, values = sym.arguments
-                c = clauses[idx.number]
-                if c.scoped:
-                    s = values.arguments[c.variables.index("S")].number
-                    fired[s].append((idx.number, values))
+                k = idx.number
+                pos = s_positions[k]
+                if pos >= 0:
+                    fired[values.arguments[pos].number].append((k, values))
                 else:
-                    shared_fired.append((idx.number, values))
+                    shared_fired.append((k, values))
                 continue
             if name.startswith("_"):
                 continue

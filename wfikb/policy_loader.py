@@ -78,6 +78,11 @@ class Clause:
     line: int
 
     @property
+    def s_position(self) -> int:
+        """Where S sits in the recorded tuple of variables."""
+        return self.variables.index(SCENARIO_VAR)
+
+    @property
     def signature(self) -> tuple[str, int]:
         return _signature(self.head)
 
@@ -92,6 +97,7 @@ class Policy:
         self.pred_texts: dict[tuple[str, int], str] = {}
         self.fact_index: dict[clingo.Symbol, Clause] = {}
         self.program: list[ast.AST] = []
+        self.plain_program: list[ast.AST] = []   # the rules as written, for benchmarks
         self.windows: set[tuple[int, int]] = set()
         digest = hashlib.sha256()
         for name, text in files:
@@ -104,6 +110,7 @@ class Policy:
             self.by_head.setdefault(c.signature, []).append(c)
         self.scoped_predicates = {c.signature for c in self.clauses if c.scoped}
         self._add_internal()
+        self.s_positions = [c.s_position if c.scoped and not c.is_fact else -1 for c in self.clauses]
 
     @property
     def version(self) -> str:
@@ -208,6 +215,7 @@ class Policy:
             rule.clauses.append(clause)
             self.clauses.append(clause)
             self.program.append(st)
+            self.plain_program.append(st)
             try:
                 self.fact_index[_ground(head_term)] = clause
             except ValueError:
@@ -251,6 +259,7 @@ class Policy:
         clause = Clause(len(self.clauses), rule, clause_no, head_term, conds, variables, scoped, False, line)
         rule.clauses.append(clause)
         self.clauses.append(clause)
+        self.plain_program.append(ast.Rule(st.location, st.head, body))
         record = _fn(FIRED, [_num(clause.index), _tuple([_var(v) for v in variables])])
         self.program.append(ast.Rule(st.location, _lit(record), body))
         self.program.append(ast.Rule(st.location, st.head, [_lit(record)]))
@@ -267,16 +276,18 @@ class Policy:
                                       "which is not a variable of this clause")
 
     def _add_internal(self):
+        """The in-force test for windowed rules (also part of the plain program, which keeps them)."""
         loc = _LOC
         s, d, f, t = (_var(x) for x in ("S", "D", "F", "T"))
-        for (wf, wt) in sorted(self.windows):
-            self.program.append(ast.Rule(loc, _lit(_fn(WINDOW, [_num(wf), _num(wt)])), []))
         le = ast.ComparisonOperator.LessEqual
-        self.program.append(ast.Rule(loc, _lit(_fn(IN_FORCE, [s, f, t])), [
+        internal = [ast.Rule(loc, _lit(_fn(WINDOW, [_num(wf), _num(wt)])), []) for wf, wt in sorted(self.windows)]
+        internal.append(ast.Rule(loc, _lit(_fn(IN_FORCE, [s, f, t])), [
             _lit(_fn("today", [s, d])), _lit(_fn(WINDOW, [f, t])),
             ast.Literal(loc, 0, ast.Comparison(f, [ast.Guard(le, d)])),
             ast.Literal(loc, 0, ast.Comparison(d, [ast.Guard(le, t)])),
         ]))
+        self.program += internal
+        self.plain_program += internal
 
 
 def default_policy_dir() -> Path:
