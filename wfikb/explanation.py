@@ -430,13 +430,21 @@ def _show_ast(lit, env: dict, partial: bool = False) -> str:
         node = T()(lit)
         if lit.atom.ast_type == ASTType.Comparison:
             cmp = node.atom
-            parts = [_eval_text(cmp.term, env)]
-            for g in cmp.guards:
-                parts += [_OP_TEXT[g.comparison], _eval_text(g.term, env)]
+            values = [_eval_text(cmp.term, env)] + [_eval_text(g.term, env) for g in cmp.guards]
+            if all(_looks_like_date(v) for v in values):
+                values = [texts.fmt(Number(int(v)), "date") for v in values]
+            parts = [values[0]]
+            for g, v in zip(cmp.guards, values[1:]):
+                parts += [_OP_TEXT[g.comparison], v]
             return " ".join(parts)
         return str(node)
     except Exception:  # display only: fall back to the source text
         return _show_source(lit)
+
+
+def _looks_like_date(text: str) -> bool:
+    """Comparisons between YYYYMMDD integers read better as dates."""
+    return text.isdigit() and len(text) == 8 and 19000101 <= int(text) <= 99991231 and 1 <= int(text[4:6]) <= 12
 
 
 def _eval_text(term, env) -> str:

@@ -330,20 +330,12 @@ def _signature(term) -> tuple[str, int]:
     return (term.name, len(term.arguments))
 
 
-def _vars(node) -> frozenset[str]:
-    out: set[str] = set()
+_VAR_RE = re.compile(r'"(?:\\.|[^"\\])*"|(?<![A-Za-z0-9_\'])(_*[A-Z][A-Za-z0-9_\']*|_(?![A-Za-z0-9_\']))')
 
-    def visit(n):
-        if isinstance(n, ast.AST):
-            if n.ast_type == ASTType.Variable:
-                out.add(n.name)
-            for key in n.child_keys:
-                visit(getattr(n, key))
-        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ASTSequence":
-            for x in n:
-                visit(x)
-    visit(node)
-    return frozenset(out)
+
+def _vars(node) -> frozenset[str]:
+    """Variable names in an AST node (read off its text: much faster than walking the AST)."""
+    return frozenset(m.group(1) for m in _VAR_RE.finditer(str(node)) if m.group(1))
 
 
 def _guard_vars(agg) -> frozenset[str]:

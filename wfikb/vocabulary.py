@@ -162,6 +162,14 @@ CLAIMANT = (
               "receives": "receives Carer Support Payment",
               "underlying_entitlement": "entitled to Carer Support Payment but not paid it",
           }, text="Carer Support Payment: {v}", since="ext"),
+    Field("foster_care_needs_unreasonable", "bool",
+          "UC: the Secretary of State is satisfied the placed child's or young person's care needs make "
+          "work search / availability unreasonable (UC Regs 2013 reg 91(2)(b), (c))",
+          text="the foster child's care needs make work search and availability unreasonable", since="ext"),
+    Field("adoption_early_start", "date",
+          "UC: the date, up to 14 days before the expected placement, chosen to start the adopter's "
+          "12 months (UC Regs 2013 reg 89(1)(d)(ii))",
+          text="the claimant chose to start the adoption period on {v}", since="ext"),
 )
 
 CHILD = (
