@@ -19,7 +19,7 @@ from clingo import Function, Number, Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
 from wfikb import texts
-from wfikb.policy_loader import Clause, Cond, Policy
+from wfikb.policy_loader import Clause, Cond, Policy, _vars
 
 MAX_WHY_NOT_DEPTH = 4
 MAX_BINDINGS = 64
@@ -66,10 +66,16 @@ class Attempt:
     failed: Node | None              # the condition that failed (None: could not be decided)
     reason: str                      # missing | blocked | comparison | not_in_force | unchecked
     deeper: list["WhyNot"] = field(default_factory=list)
+    env: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The rule's text with what the head fixes filled in."""
+        return texts.fill(self.clause.rule.text, self.env)
 
     def to_dict(self) -> dict:
         r = self.clause.rule
-        return {"rule": r.id, "citation": r.cite, "text": r.text, "in_force": r.window_text,
+        return {"rule": r.id, "citation": r.cite, "text": self.text, "in_force": r.window_text,
                 "held": [h.to_dict() for h in self.held], "reason": self.reason,
                 "failed": self.failed.to_dict() if self.failed else None,
                 "why_not": [w.to_dict() for w in self.deeper]}
@@ -192,7 +198,9 @@ class Derivation:
             env = match(c.head, sym, {})
             if env is None:
                 continue
-            attempts.append(self._attempt(c, env, depth, seen))
+            attempt = self._attempt(c, env, depth, seen)
+            attempt.env = env
+            attempts.append(attempt)
         text = (f"no rule in the policy can conclude {self.show(sym)}" if not attempts else
                 f"{self.show(sym)} does not hold: no rule that could conclude it has all its conditions met")
         return WhyNot(self.show(sym), False, text, attempts)
@@ -267,7 +275,7 @@ class Derivation:
         try:
             atom = instantiate(cond.node, env)
         except KeyError:
-            pattern = _show_ast(cond.node, env, partial=True)
+            pattern = _show_pattern(cond.node, env)
             return Attempt(c, held, Node(pattern, f"nothing in the scenario or the policy matches {pattern}",
                                          "missing"), "missing")
         node = Node(self.show(atom), f"not shown: {self.pred_text(atom)}", "missing", symbol=atom)
@@ -452,6 +460,15 @@ def _eval_text(term, env) -> str:
         return str(instantiate(term, env))
     except (KeyError, ZeroDivisionError):
         return str(term)
+
+
+def _show_pattern(term, env: dict) -> str:
+    """A condition some of whose variables no fact could bind, without the scenario argument."""
+    args = list(term.arguments)
+    if args and args[0].ast_type == ASTType.Variable and args[0].name == "S":
+        args = args[1:]
+    shown = [str(instantiate(a, env)) if not (_vars(a) - set(env)) else str(a) for a in args]
+    return f"{term.name}({','.join(shown)})" if shown else term.name
 
 
 def _show_source(lit) -> str:

@@ -39,7 +39,7 @@ def why_not_lines(w: WhyNot, indent: str = "") -> list[str]:
     for a in w.attempts:
         r = a.clause.rule
         lines.append(f"{indent}  * rule {r.id} [{r.cite}] (in force {r.window_text})")
-        lines.append(f"{indent}      would conclude: {r.text}")
+        lines.append(f"{indent}      would conclude: {a.text}")
         for h in a.held:
             lines.append(f"{indent}      held: {h.text}")
         if a.failed is not None:
