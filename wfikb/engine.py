@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import clingo
-from clingo import SymbolType, ast
+from clingo import ast
 
-from wfikb import texts
 from wfikb.errors import PolicyError
 from wfikb.explanation import Derivation, Shared
 from wfikb.facts import scenario_facts
-from wfikb.policy_loader import FIRED, Policy
+from wfikb.policy_loader import _LOC, FIRED, Policy
 from wfikb.scenario import Scenario
 
 
@@ -44,48 +43,37 @@ class Engine:
         with ast.ProgramBuilder(ctl) as builder:
             for st in self.policy.program:
                 builder.add(st)
+            # Only the records leave the solver: every derived atom is the head of one of them.
+            builder.add(ast.ShowSignature(_LOC, FIRED, 2, True))
+        inputs = [scenario_facts(i, sc) for i, sc in enumerate(scenarios)]
         with ctl.backend() as backend:
-            for i, sc in enumerate(scenarios):
-                for sym in scenario_facts(i, sc):
+            for facts in inputs:
+                for sym in facts:
                     backend.add_rule([backend.add_atom(sym)])
         try:
             ctl.ground([("base", [])])
         except RuntimeError as e:
             raise PolicyError(f"grounding the policy failed: {(messages or [str(e)])[0].strip()}") from None
         model_atoms: list[clingo.Symbol] = []
-        result = ctl.solve(on_model=lambda m: model_atoms.extend(m.symbols(atoms=True)))
+        result = ctl.solve(on_model=lambda m: model_atoms.extend(m.symbols(shown=True)))
         if not result.satisfiable:
             raise PolicyError("the policy has no model for this input (a rule set contradicts itself)")
-        return self._split(scenarios, model_atoms)
+        return self._split(scenarios, inputs, model_atoms)
 
-    def _split(self, scenarios, model_atoms):
+    def _split(self, scenarios, inputs, records):
+        """Share out the records by scenario: the scenario number sits in each record's values."""
         policy = self.policy
-        n = len(scenarios)
-        atoms: list[set] = [set() for _ in range(n)]
-        fired: list[list] = [[] for _ in range(n)]
-        shared_atoms, shared_fired = set(), []
-        scoped = policy.scoped_predicates
+        fired: list[list] = [[] for _ in scenarios]
+        shared_fired = []
         s_positions = policy.s_positions
-        for sym in model_atoms:
-            name = sym.name
-            if name == FIRED:
-                idx, values = sym.arguments
-                k = idx.number
-                pos = s_positions[k]
-                if pos >= 0:
-                    fired[values.arguments[pos].number].append((k, values))
-                else:
-                    shared_fired.append((k, values))
-                continue
-            if name.startswith("_"):
-                continue
-            args = sym.arguments
-            sig = (name, len(args))
-            if args and args[0].type == SymbolType.Number and (sig in scoped or texts.is_input(sig)) \
-                    and 0 <= args[0].number < n:
-                atoms[args[0].number].add(sym)
+        for sym in records:
+            idx, values = sym.arguments
+            k = idx.number
+            pos = s_positions[k]
+            if pos >= 0:
+                fired[values.arguments[pos].number].append((k, values))
             else:
-                shared_atoms.add(sym)
-        shared = Shared(policy, shared_atoms, shared_fired)
-        return [Evaluation(sc, Derivation(policy, i, atoms[i], fired[i], shared))
+                shared_fired.append((k, values))
+        shared = Shared(policy, shared_fired)
+        return [Evaluation(sc, Derivation(policy, i, inputs[i], fired[i], shared))
                 for i, sc in enumerate(scenarios)]

@@ -100,15 +100,26 @@ class WhyNot:
 class Derivation:
     """One scenario's model: its atoms, the recorded rule instances, and explanations on demand."""
 
-    def __init__(self, policy: Policy, s: int, atoms: set[Symbol], fired: list[tuple[int, Symbol]],
+    def __init__(self, policy: Policy, s: int, inputs: list[Symbol], fired: list[tuple[int, Symbol]],
                  shared: "Shared"):
-        self.policy, self.s, self.atoms, self.shared = policy, Number(s), atoms, shared
+        self.policy, self.s, self.shared = policy, Number(s), shared
+        self.inputs = frozenset(inputs)
         self._fired = fired
+        self._atoms: frozenset[Symbol] | None = None
         self._by_head: dict[Symbol, list[tuple[Clause, dict]]] | None = None
         self._by_pred: dict[tuple[str, int], list[Symbol]] | None = None
         self._trees: dict[Symbol, Node] = {}
 
     # -------------------------------------------------------------- lookup
+    @property
+    def atoms(self) -> frozenset[Symbol]:
+        """The scenario's facts and every atom a recorded rule instance derived for it."""
+        if self._atoms is None:
+            own = (h for h in self._index() if h.type == SymbolType.Function and h.arguments
+                   and h.arguments[0] == self.s)
+            self._atoms = self.inputs | frozenset(own)
+        return self._atoms
+
     def holds(self, sym: Symbol) -> bool:
         return sym in self.atoms or sym in self.shared.atoms
 
@@ -141,7 +152,7 @@ class Derivation:
         if sym in self._trees:
             return self._trees[sym]
         sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
-        if sig and texts.is_input(sig) and sym in self.atoms:
+        if sig and texts.is_input(sig) and sym in self.inputs:
             text, key = texts.input_text(sym)
             node = Node(self.show(sym), text, "scenario", key=key or None, symbol=sym)
         elif sym in self.policy.fact_index:
@@ -308,8 +319,16 @@ class Derivation:
 class Shared:
     """Atoms and rule instances that belong to no scenario (policy facts and scenario-free rules)."""
 
-    def __init__(self, policy: Policy, atoms: set[Symbol], fired: list[tuple[int, Symbol]]):
-        self.policy, self.atoms, self._fired = policy, atoms, fired
+    def __init__(self, policy: Policy, fired: list[tuple[int, Symbol]]):
+        self.policy, self._fired = policy, fired
+        self._atoms: frozenset[Symbol] | None = None
+
+    @property
+    def atoms(self) -> frozenset[Symbol]:
+        if self._atoms is None:
+            heads = {instantiate(c.head, env) for c, env in self.instances()}
+            self._atoms = frozenset(self.policy.fact_index) | frozenset(heads)
+        return self._atoms
 
     def instances(self):
         for idx, values in self._fired:
