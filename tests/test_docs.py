@@ -13,3 +13,10 @@ def test_every_vocabulary_key_is_documented():
     from wfikb import vocabulary as voc
     for f in voc.CLAIMANT + voc.CHILD + voc.ASK:
         assert f"`{f.key}`" in text
+
+
+def test_docs_rules_lists_every_rule_of_the_policy_as_generated():
+    from conftest import wfikb
+    run = wfikb("rules", "--format", "md")
+    assert run.code == 0, run.err
+    assert (ROOT / "docs" / "rules.md").read_text() == run.out, "run: wfikb rules --format md > docs/rules.md"

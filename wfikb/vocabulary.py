@@ -179,8 +179,8 @@ CHILD = (
           text="the claimant is a friend or family carer of child {c}"),
     Field("kinship_since", "date", "date the claimant became the child's friend or family carer",
           text="the claimant became child {c}'s friend or family carer on {v}"),
-    Field("adopted_placed", "date", "date the child was placed for adoption",
-          text="child {c} was placed for adoption on {v}"),
+    Field("adopted_placed", "date", "date the child was placed for adoption (may be a future, expected placement)",
+          text="child {c} was (or is expected to be) placed for adoption on {v}", future_ok=True),
 )
 
 ASK = (
