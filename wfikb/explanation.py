@@ -305,7 +305,7 @@ class Derivation:
 
     def pred_text(self, sym: Symbol) -> str:
         sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
-        if sig and texts.is_input(sig) and "_" not in str(sym):
+        if sig and texts.is_input(sig) and ANY not in sym.arguments:
             try:
                 return texts.input_text(sym)[0]
             except (KeyError, IndexError, AttributeError):
