@@ -346,15 +346,21 @@ def _guard_vars(agg) -> frozenset[str]:
     return frozenset(out)
 
 
-def _name_anonymous(term, counter):
+class _NameAnonymous(ast.Transformer):
     """Give each '_' in a positive condition a name, so its value is recorded and shown."""
-    class T(ast.Transformer):
-        def visit_Variable(self, v):
-            if v.name == "_":
-                counter[0] += 1
-                return ast.Variable(v.location, f"Any{counter[0]}_")
-            return v
-    return T()(term)
+
+    def __init__(self, counter):
+        self.counter = counter
+
+    def visit_Variable(self, v):
+        if v.name == "_":
+            self.counter[0] += 1
+            return ast.Variable(v.location, f"Any{self.counter[0]}_")
+        return v
+
+
+def _name_anonymous(term, counter):
+    return _NameAnonymous(counter)(term) if "_" in _vars(term) else term
 
 
 def _comparison(lit) -> Cond:
