@@ -32,8 +32,10 @@ def activity_entry(ev: Evaluation, activity: str) -> dict:
     status = statuses[0].arguments[2].name if statuses else None
     because = d.tree(statuses[0]).rule_ids() if statuses else []
     risk = d.holds(Function("sanction_risk", [s, act]))
-    if risk:
-        because += [r for r in d.tree(Function("sanction_risk", [s, act])).rule_ids() if r not in because]
+    excused = Function("conclude", [s, Function("sanction_excused"), act])
+    for extra in (Function("sanction_risk", [s, act]), excused):
+        if d.holds(extra):
+            because += [r for r in d.tree(extra).rule_ids() if r not in because]
     return {"status": status, "sanction_risk": risk, "because": because}
 
 
