@@ -106,3 +106,10 @@ def test_help_shows_examples():
 def test_works_from_any_directory(tmp_path):
     run = wfikb("evaluate", EXAMPLE, "--format", "json", cwd=tmp_path)
     assert run.code == 0, run.err
+
+
+def test_depth_summarises_deeper_steps_in_text():
+    run = wfikb("explain", TOY, "--why", "activity=wfi:mandatory", "--depth", "1", "--policy", TOY_POLICY)
+    assert run.code == 0, run.err
+    assert "- A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]  (11 more steps)" in run.out
+    assert "child 1 is aged 2" not in run.out

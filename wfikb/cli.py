@@ -10,6 +10,8 @@ from wfikb import render, result as results
 from wfikb.errors import WfikbError
 
 FORMAT = click.Choice(["text", "json"])
+depth_option = click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
+                            help="Text: show explanations N steps deep (default: all the way to the scenario's facts).")
 
 
 def _engine(policy_dirs):
@@ -42,13 +44,15 @@ def cli():
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@depth_option
 @policy_option
-def evaluate(file, fmt, policy_dirs):
+def evaluate(file, fmt, depth, policy_dirs):
     """Evaluate one scenario FILE: regime, each activity's status and sanction risk, and why.
 
     \b
     Examples:
       wfikb evaluate scenarios/examples/wrag-appellant-new-joiners.toml
+      wfikb evaluate my-case.toml --depth 2
       wfikb evaluate my-case.toml --format json > result.json
     """
     from wfikb.scenario import load
@@ -60,7 +64,7 @@ def evaluate(file, fmt, policy_dirs):
     else:
         d = ev.derivation
         trees = [d.tree(sym) for sym in results.conclusion_atoms(ev)]
-        click.echo(render.evaluation_text(res, sc.title, trees), nl=False)
+        click.echo(render.evaluation_text(res, sc.title, trees, depth), nl=False)
 
 
 @cli.command()
@@ -69,8 +73,9 @@ def evaluate(file, fmt, policy_dirs):
 @click.option("--why-not", "why_not", metavar="CONCLUSION",
               help="Explain why CONCLUSION does not hold: each rule that could conclude it and what failed.")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@depth_option
 @policy_option
-def explain(file, why, why_not, fmt, policy_dirs):
+def explain(file, why, why_not, fmt, depth, policy_dirs):
     """Show the derivation of a conclusion in scenario FILE, or why one does not hold.
 
     Without --why or --why-not, explains every conclusion. CONCLUSION is named as the output
@@ -106,7 +111,7 @@ def explain(file, why, why_not, fmt, policy_dirs):
         if fmt == "json":
             click.echo(render.to_json(w.to_dict()), nl=False)
         else:
-            click.echo("\n".join(render.why_not_lines(w)))
+            click.echo("\n".join(render.why_not_lines(w, depth=depth)))
         return
     trees = [d.tree(sym) for sym in results.conclusion_atoms(ev)]
     if fmt == "json":
@@ -115,7 +120,7 @@ def explain(file, why, why_not, fmt, policy_dirs):
         seen: set = set()
         for t in trees:
             click.echo(t.atom)
-            click.echo("\n".join(render.tree_lines(t, "  ", seen)))
+            click.echo("\n".join(render.tree_lines(t, "  ", seen, depth)))
 
 
 @cli.command("test")

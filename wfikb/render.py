@@ -15,8 +15,9 @@ def to_json(data) -> str:
 
 
 # ------------------------------------------------------------------------ trees as text
-def tree_lines(node: Node, indent: str = "", seen: set | None = None) -> list[str]:
-    """One line per step; a sub-explanation met before is referred back to, not repeated."""
+def tree_lines(node: Node, indent: str = "", seen: set | None = None, depth: int | None = None) -> list[str]:
+    """One line per step; a sub-explanation met before is referred back to, not repeated.
+    With `depth`, steps deeper than that many levels are summarised as "(N more steps)"."""
     seen = set() if seen is None else seen
     lines = []
     cite = f"  [{node.rule}; {node.citation}]" if node.rule else ""
@@ -27,14 +28,21 @@ def tree_lines(node: Node, indent: str = "", seen: set | None = None) -> list[st
         lines[-1] += "  (explained above)"
         return lines
     seen.add(ident)
+    if depth is not None and depth <= 0 and node.children:
+        lines[-1] += f"  ({_count(node) - 1} more steps)"
+        return lines
     for child in node.children:
-        lines += tree_lines(child, indent + "    ", seen)
+        lines += tree_lines(child, indent + "    ", seen, None if depth is None else depth - 1)
     return lines
 
 
-def why_not_lines(w: WhyNot, indent: str = "") -> list[str]:
+def _count(node: Node) -> int:
+    return 1 + sum(_count(c) for c in node.children)
+
+
+def why_not_lines(w: WhyNot, indent: str = "", depth: int | None = None) -> list[str]:
     if w.holds:
-        return [f"{indent}{w.atom} holds:"] + tree_lines(w.tree, indent + "  ")
+        return [f"{indent}{w.atom} holds:"] + tree_lines(w.tree, indent + "  ", depth=depth)
     lines = [f"{indent}{w.text}."]
     for a in w.attempts:
         r = a.clause.rule
@@ -47,14 +55,14 @@ def why_not_lines(w: WhyNot, indent: str = "") -> list[str]:
                      "not_in_force": "failed"}.get(a.reason, a.reason)
             lines.append(f"{indent}      {label}: {a.failed.text}")
             for child in a.failed.children:
-                lines += tree_lines(child, indent + "        ")
+                lines += tree_lines(child, indent + "        ", depth=depth)
         for deeper in a.deeper:
-            lines += why_not_lines(deeper, indent + "        ")
+            lines += why_not_lines(deeper, indent + "        ", depth)
     return lines
 
 
 # ------------------------------------------------------------------------ evaluate as text
-def evaluation_text(res: dict, title: str, trees: list[Node]) -> str:
+def evaluation_text(res: dict, title: str, trees: list[Node], depth: int | None = None) -> str:
     out = [f"Scenario {res['scenario']}" + (f": {title}" if title else ""),
            f"Date {res['date']}    Policy {res['policy']}"]
     out.append(f"Regime: {res['regime'] if res['regime'] else 'none (not a Universal Credit claimant)'}")
@@ -70,7 +78,7 @@ def evaluation_text(res: dict, title: str, trees: list[Node]) -> str:
     seen: set = set()
     for node in trees:
         out.append(f"  {node.atom}")
-        out += tree_lines(node, "    ", seen)
+        out += tree_lines(node, "    ", seen, depth)
     return "\n".join(out) + "\n"
 
 
