@@ -29,7 +29,8 @@ def tree_lines(node: Node, indent: str = "", seen: set | None = None, depth: int
         return lines
     seen.add(ident)
     if depth is not None and depth <= 0 and node.children:
-        lines[-1] += f"  ({_count(node) - 1} more steps)"
+        n = _count(node) - 1
+        lines[-1] += f"  ({n} more step{'s' if n != 1 else ''})"
         return lines
     for child in node.children:
         lines += tree_lines(child, indent + "    ", seen, None if depth is None else depth - 1)
