@@ -113,3 +113,16 @@ def test_depth_summarises_deeper_steps_in_text():
     assert run.code == 0, run.err
     assert "- A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]  (11 more steps)" in run.out
     assert "child 1 is aged 2" not in run.out
+
+
+def test_an_overlay_changes_a_dated_parameter_without_editing_the_policy():
+    from conftest import ROOT
+    case = ROOT / "docs" / "examples" / "uc-child-aged-3-2027.toml"
+    overlay = ROOT / "docs" / "examples" / "overlay-work-preparation-at-3.lp"
+    before = wfikb("evaluate", case, "--format", "json").json()
+    after = wfikb("evaluate", case, "--format", "json", "--overlay", overlay).json()
+    assert before["regime"] == "all_work_related_requirements"
+    assert after["regime"] == "work_preparation"
+    assert after["activities"]["work_search"]["status"] == "voluntary"
+    assert "whatif.param.uc.s21_1_aa.child_age.2027" in after["activities"]["work_preparation"]["because"]
+    assert before["policy"] != after["policy"]

@@ -122,3 +122,27 @@ def test_rules_no_longer_in_force_still_explain_past_dates(toy_engine):
     old_rule = tree["because"][1]
     assert old_rule["rule"] == "toy.old_rule"
     assert old_rule["because"][0]["text"] == "the rule is in force on the scenario date (… to 2014-12-31)"
+
+
+def test_an_overlay_switches_a_rule_off_by_id_and_adds_its_own(toy_engine):
+    from wfikb.engine import Engine
+    from wfikb.policy_loader import Policy
+    from conftest import TOY_POLICY
+    overlay = Engine(Policy.load([TOY_POLICY, FIXTURES / "overlay"]))
+    assert "toy.param.age_limit.new" in overlay.policy.disabled
+    assert "toy.param.age_limit.new" not in overlay.policy.rules
+    three = toy(children=[{"born": "2012-06-01"}])           # aged 3 on 2016-03-01
+    assert results.result(toy_engine.evaluate(three))["regime"] is None
+    res = results.result(overlay.evaluate(three))
+    assert res["regime"] == "work_focused_interview"
+    assert "overlay.toy.param.age_limit.4" in res["activities"]["wfi"]["because"]
+    assert overlay.policy.version != toy_engine.policy.version
+
+
+def test_disabling_an_unknown_rule_is_an_error(tmp_path):
+    import pytest
+    from wfikb.errors import PolicyError
+    from wfikb.policy_loader import Policy
+    (tmp_path / "o.lp").write_text("% @disable no.such.rule\n")
+    with pytest.raises(PolicyError, match="@disable no.such.rule: no rule with that id"):
+        Policy.load([FIXTURES / "policy", tmp_path])

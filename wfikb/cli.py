@@ -14,15 +14,32 @@ depth_option = click.option("--depth", type=click.IntRange(min=0), default=None,
                             help="Text: show explanations N steps deep (default: all the way to the scenario's facts).")
 
 
+def _policy(policy_dirs):
+    """--policy replaces the shipped policy; --overlay adds a folder or file on top of it."""
+    from wfikb.policy_loader import Policy, default_policy_dir
+    base, overlays = policy_dirs
+    roots = [Path(p) for p in base] or [default_policy_dir()]
+    return Policy.load(roots + [Path(p) for p in overlays])
+
+
 def _engine(policy_dirs):
     from wfikb.engine import Engine
-    from wfikb.policy_loader import Policy
-    return Engine(Policy.load([Path(p) for p in policy_dirs]) if policy_dirs else None)
+    return Engine(_policy(policy_dirs))
 
 
-policy_option = click.option(
-    "--policy", "policy_dirs", multiple=True, type=click.Path(exists=True, file_okay=True),
-    metavar="DIR", help="Policy folder to use instead of the shipped one (repeat to add overlays).")
+def policy_option(f):
+    f = click.option("--overlay", "overlays", multiple=True, type=click.Path(exists=True),
+                     metavar="PATH", help="An overlay (.lp file or folder) on top of the policy: it may "
+                     "add rules and switch rules off with '% @disable RULE_ID' (repeatable).")(f)
+    f = click.option("--policy", "base", multiple=True, type=click.Path(exists=True),
+                     metavar="DIR", help="Policy folder to use instead of the shipped one.")(f)
+
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(*args, base, overlays, **kw):
+        return f(*args, policy_dirs=(base, overlays), **kw)
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -184,8 +201,7 @@ def rules(fmt, policy_dirs):
     Example:
       wfikb rules --format md > docs/rules.md
     """
-    from wfikb.policy_loader import Policy
-    policy = Policy.load([Path(p) for p in policy_dirs]) if policy_dirs else Policy.load()
+    policy = _policy(policy_dirs)
     rows = [{"id": r.id, "file": r.file, "line": r.line, "in_force": r.window_text, "citation": r.cite,
              "text": r.text} for r in policy.rules.values()]
     if fmt == "json":

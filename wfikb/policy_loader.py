@@ -29,6 +29,7 @@ from clingo.ast import ASTType
 from wfikb.errors import PolicyError
 
 ANNOT_RE = re.compile(r"^\s*%\s*@(rule|cite|text|in_force|pred)\b\s*(.*?)\s*$")
+DISABLE_RE = re.compile(r"^\s*%\s*@disable\s+(\S+)\s*$", re.M)
 RULE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 PLACEHOLDER = re.compile(r"\{([A-Z_][A-Za-z0-9_]*)(?::\w+)?\}")
 PRED_RE = re.compile(r"^([a-z_][A-Za-z0-9_]*)/(\d+)\s+(.+)$")
@@ -99,11 +100,18 @@ class Policy:
         self.program: list[ast.AST] = []
         self.plain_program: list[ast.AST] = []   # the rules as written, for benchmarks
         self.windows: set[tuple[int, int]] = set()
+        # An overlay switches a rule off by id ("% @disable ID"), wherever the rule is defined.
+        self.disabled_by: dict[str, str] = {rid: name for name, text in files for rid in DISABLE_RE.findall(text)}
+        self.disabled: dict[str, Rule] = {}
         digest = hashlib.sha256()
         for name, text in files:
             digest.update(name.encode() + b"\0" + text.encode() + b"\0")
             self._load_file(name, text)
         self.digest = digest.hexdigest()
+        for rid, where in self.disabled_by.items():
+            if rid not in self.rules:
+                raise PolicyError(f"{where}: @disable {rid}: no rule with that id")
+            self.disabled[rid] = self.rules.pop(rid)
         self._check_texts()
         self.by_head: dict[tuple[str, int], list[Clause]] = {}
         for c in self.clauses:
@@ -155,7 +163,8 @@ class Policy:
             rule = _covering(annotations, line)
             if rule is None:
                 raise PolicyError(f"{name}:{line}: statement has no @rule annotation above it")
-            self._add_clause(rule, st, name, line)
+            if rule.id not in self.disabled_by:
+                self._add_clause(rule, st, name, line)
 
     def _annotations(self, name: str, text: str) -> list[tuple[int, Rule]]:
         out: list[tuple[int, Rule]] = []
