@@ -153,7 +153,7 @@ def test_cmd(paths, coverage, quiet, policy_dirs):
     \b
     Examples:
       wfikb test scenarios
-      wfikb test scenarios/uc/uc-lone-parent-child-aged-2.toml
+      wfikb test scenarios/uc/uc-case02-child-aged-2-on-2017-04-03.toml
       wfikb test --coverage
     """
     from wfikb import testing
