@@ -116,7 +116,6 @@ class Policy:
         self.by_head: dict[tuple[str, int], list[Clause]] = {}
         for c in self.clauses:
             self.by_head.setdefault(c.signature, []).append(c)
-        self.scoped_predicates = {c.signature for c in self.clauses if c.scoped}
         self._add_internal()
         self.s_positions = [c.s_position if c.scoped and not c.is_fact else -1 for c in self.clauses]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from clingo import Function, Symbol
 
 from wfikb.engine import Evaluation
-from wfikb.explanation import Node
 
 ORDER = {"regime": 0, "status": 1, "sanction_risk": 2, "conclude": 3}
 
@@ -42,10 +41,6 @@ def activity_entry(ev: Evaluation, activity: str) -> dict:
 def regime(ev: Evaluation) -> str | None:
     found = ev.derivation.atoms_of(("regime", 2))
     return found[0].arguments[1].name if found else None
-
-
-def node_dict(node: Node) -> dict:
-    return node.to_dict()
 
 
 def result(ev: Evaluation) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import clingo
-from clingo import Function, Number, Symbol, SymbolType
+from clingo import Function, Symbol, SymbolType
 
 from wfikb import dates, vocabulary as voc
 from wfikb.errors import QueryError
@@ -172,6 +172,3 @@ def strip_scenario(sym: Symbol) -> str:
         return f"{sym.name}({','.join(map(str, rest))})" if rest else sym.name
     return str(sym)
 
-
-__all__ = ["fill", "fmt", "input_text", "is_input", "conclusion_name", "parse_conclusion", "strip_scenario",
-           "Number"]
