@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import clingo
-from clingo import ast
 
 from wfikb import result as results
 from wfikb.engine import Engine
@@ -35,9 +34,7 @@ def corpus(n: int):
 def plain(policy, scenarios) -> float:
     t = time.perf_counter()
     ctl = clingo.Control(["--warn=none"])
-    with ast.ProgramBuilder(ctl) as b:
-        for st in policy.plain_program:
-            b.add(st)
+    ctl.add("base", [], policy.plain_program_text)
     with ctl.backend() as be:
         for i, sc in enumerate(scenarios):
             for sym in scenario_facts(i, sc):

@@ -33,7 +33,7 @@ def test_policy_errors_name_the_file_and_what_is_wrong(text, message):
 
 def test_each_rule_is_rewritten_to_record_the_instance_that_fired():
     policy = load(HEAD + "a(S, X) :- b(S, X), X > 1, not c(S).\n")
-    program = [str(s) for s in policy.program]
+    program = policy.program_text.splitlines()
     assert "_fired(0,(S,X)) :- b(S,X); X > 1; not c(S)." in program
     assert "a(S,X) :- _fired(0,(S,X))." in program
     clause = policy.clauses[0]
@@ -43,7 +43,7 @@ def test_each_rule_is_rewritten_to_record_the_instance_that_fired():
 def test_rules_out_of_force_get_their_window_as_a_condition():
     policy = load("% @rule t.a\n% @cite C\n% @text T.\n% @in_force 2011-06-01..2017-03-31\na(S) :- scenario(S).\n")
     assert policy.rules["t.a"].window == (20110601, 20170331)
-    assert "_fired(0,(S,)) :- _in_force(S,20110601,20170331); scenario(S)." in [str(s) for s in policy.program]
+    assert "_fired(0,(S,)) :- _in_force(S,20110601,20170331); scenario(S)." in policy.program_text.splitlines()
 
 
 def test_the_policy_version_changes_with_its_content():

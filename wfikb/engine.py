@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import clingo
-from clingo import ast
 
 from wfikb.errors import PolicyError
 from wfikb.explanation import Derivation, Shared
 from wfikb.facts import scenario_facts
-from wfikb.policy_loader import _LOC, FIRED, Policy
+from wfikb.policy_loader import FIRED, Policy
 from wfikb.scenario import Scenario
 
 
@@ -40,11 +39,10 @@ class Engine:
     def evaluate_batch(self, scenarios: list[Scenario]) -> list[Evaluation]:
         messages: list[str] = []
         ctl = clingo.Control(["--models=1"], logger=lambda code, msg: messages.append(msg), message_limit=100)
-        with ast.ProgramBuilder(ctl) as builder:
-            for st in self.policy.program:
-                builder.add(st)
-            # Only the records leave the solver: every derived atom is the head of one of them.
-            builder.add(ast.ShowSignature(_LOC, FIRED, 2, True))
+        # The policy's own rewritten text (never scenario values, which go in as symbols below).
+        ctl.add("base", [], self.policy.program_text)
+        # Only the records leave the solver: every derived atom is the head of one of them.
+        ctl.add("base", [], f"#show {FIRED}/2.")
         inputs = [scenario_facts(i, sc) for i, sc in enumerate(scenarios)]
         with ctl.backend() as backend:
             for facts in inputs:

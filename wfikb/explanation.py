@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from clingo import Function, Number, Symbol, SymbolType, ast
-from clingo.ast import ASTType
+from clingo import Number, Symbol, SymbolType
 
 from wfikb import texts
-from wfikb.policy_loader import Clause, Cond, Policy, _vars
+from wfikb.policy_loader import Clause, Cond, Policy
+from wfikb.terms import ANY, compare, instantiate, match, show_value
 
 MAX_WHY_NOT_DEPTH = 4
 MAX_BINDINGS = 64
@@ -157,7 +157,7 @@ class Derivation:
             node = Node(self.show(sym), text, "scenario", key=key or None, symbol=sym)
         elif sym in self.policy.fact_index:
             c = self.policy.fact_index[sym]
-            node = Node(self.show(sym), texts.fill(c.rule.text, _head_env(c.head, sym)), "policy",
+            node = Node(self.show(sym), texts.fill(c.rule.text, match(c.head, sym, {}) or {}), "policy",
                         c.rule.id, c.rule.cite, symbol=sym)
         else:
             candidates = self._index().get(sym)
@@ -187,13 +187,13 @@ class Derivation:
                 children.append(Node(f"in force {c.rule.window_text}",
                                      f"the rule is in force on the scenario date ({c.rule.window_text})", "in_force"))
             else:
-                children.append(Node(_show_ast(cond.node, env), "aggregate condition held", "aggregate"))
+                children.append(Node(cond.source, "aggregate condition held", "aggregate"))
         text = texts.fill(c.rule.text, env)
         return Node(self.show(sym), text, "derived", c.rule.id, c.rule.cite, children=children, symbol=sym)
 
     def _comparison_node(self, cond: Cond, env: dict) -> Node:
-        shown = _show_ast(cond.node, env)
-        return Node(shown, f"{shown} ({_show_source(cond.node)})", "comparison")
+        shown = _comparison_values(cond.node, env)
+        return Node(shown, f"{shown} ({cond.source})", "comparison")
 
     # -------------------------------------------------------------- why not
     def why_not(self, sym: Symbol, depth: int = 0, seen: set | None = None) -> WhyNot:
@@ -223,20 +223,19 @@ class Derivation:
             nxt, blocked = [], None
             for e in envs:
                 if cond.kind == "pos":
-                    for a in self.atoms_of((cond.node.name, len(cond.node.arguments))) \
-                            if cond.node.ast_type == ASTType.Function else []:
+                    for a in self.atoms_of((cond.node[1], len(cond.node[2]))) if cond.node[0] == "f" else []:
                         m = match(cond.node, a, e)
                         if m is not None:
                             nxt.append(m)
                 elif cond.kind == "neg":
-                    hits = [a for a in self.atoms_of((cond.node.name, len(cond.node.arguments)))
-                            if match(cond.node, a, e, wildcard=True) is not None]
+                    hits = [a for a in self.atoms_of((cond.node[1], len(cond.node[2])))
+                            if match(cond.node, a, e) is not None]
                     if hits:
                         blocked = blocked or (hits[0], e)
                     else:
                         nxt.append(e)
                 elif cond.kind == "cmp":
-                    r = compare(cond, e)
+                    r = compare(cond.node, e, cond.assigns)
                     if r is not None:
                         nxt.append(r)
                 elif cond.kind == "in_force":
@@ -266,7 +265,7 @@ class Derivation:
             return self._comparison_node(cond, env)
         if cond.kind == "in_force":
             return Node("in force", f"the rule is in force on the scenario date ({c.rule.window_text})", "in_force")
-        return Node(_show_source(cond.node), "aggregate condition", "aggregate")
+        return Node(cond.source, "aggregate condition", "aggregate")
 
     def _failure(self, c, cond, env, held, blocked, depth, seen) -> Attempt:
         if cond.kind == "in_force":
@@ -274,9 +273,8 @@ class Derivation:
                         "in_force")
             return Attempt(c, held, node, "not_in_force")
         if cond.kind == "cmp":
-            shown = _show_ast(cond.node, env, partial=True)
-            return Attempt(c, held, Node(shown, f"false: {shown} ({_show_source(cond.node)})", "comparison"),
-                           "comparison")
+            shown = _comparison_values(cond.node, env)
+            return Attempt(c, held, Node(shown, f"false: {shown} ({cond.source})", "comparison"), "comparison")
         if cond.kind == "neg":
             atom, _ = blocked
             node = Node(f"not {self.show(atom)}", f"an exception applies: {self.pred_text(atom)}", "not",
@@ -336,163 +334,27 @@ class Shared:
             yield c, dict(zip(c.variables, values.arguments))
 
 
-# ------------------------------------------------------------------------ terms
-ANY = Function("_")
-
-
-def instantiate(term, env: dict, wildcard: bool = False) -> Symbol:
-    t = term.ast_type
-    if t == ASTType.Variable:
-        if term.name == "_" and wildcard:
-            return ANY
-        return env[term.name]
-    if t == ASTType.SymbolicTerm:
-        return term.symbol
-    if t == ASTType.Function:
-        return Function(term.name, [instantiate(a, env, wildcard) for a in term.arguments])
-    if t == ASTType.UnaryOperation:
-        v = instantiate(term.argument, env, wildcard)
-        if term.operator_type == ast.UnaryOperator.Minus:
-            return Number(-v.number)
-        if term.operator_type == ast.UnaryOperator.Absolute:
-            return Number(abs(v.number))
-        return Number(~v.number)
-    if t == ASTType.BinaryOperation:
-        a = instantiate(term.left, env, wildcard).number
-        b = instantiate(term.right, env, wildcard).number
-        return Number(_arith(term.operator_type, a, b))
-    raise KeyError(f"cannot instantiate {term}")
-
-
-def _arith(op, a: int, b: int) -> int:
-    B = ast.BinaryOperator
-    if op == B.Plus:
-        return a + b
-    if op == B.Minus:
-        return a - b
-    if op == B.Multiplication:
-        return a * b
-    if op == B.Division:
-        q = abs(a) // abs(b)
-        return q if (a >= 0) == (b >= 0) else -q
-    if op == B.Modulo:
-        q = abs(a) // abs(b)
-        q = q if (a >= 0) == (b >= 0) else -q
-        return a - b * q
-    if op == B.Power:
-        return a ** b
-    if op == B.And:
-        return a & b
-    if op == B.Or:
-        return a | b
-    return a ^ b
-
-
-def match(term, sym: Symbol, env: dict, wildcard: bool = False) -> dict | None:
-    """Extend env so that term equals sym, or None."""
-    t = term.ast_type
-    if t == ASTType.Variable:
-        if term.name == "_":
-            return env
-        if term.name in env:
-            return env if env[term.name] == sym else None
-        new = dict(env)
-        new[term.name] = sym
-        return new
-    if t == ASTType.SymbolicTerm:
-        return env if term.symbol == sym else None
-    if t == ASTType.Function:
-        if sym.type != SymbolType.Function or sym.name != term.name or len(sym.arguments) != len(term.arguments):
-            return None
-        for a, s in zip(term.arguments, sym.arguments):
-            env = match(a, s, env, wildcard)
-            if env is None:
-                return None
-        return env
-    try:
-        return env if instantiate(term, env) == sym else None
-    except (KeyError, ZeroDivisionError):
-        return None
-
-
-_OPS = {
-    ast.ComparisonOperator.Equal: lambda a, b: a == b,
-    ast.ComparisonOperator.NotEqual: lambda a, b: a != b,
-    ast.ComparisonOperator.LessThan: lambda a, b: a < b,
-    ast.ComparisonOperator.LessEqual: lambda a, b: a <= b,
-    ast.ComparisonOperator.GreaterThan: lambda a, b: a > b,
-    ast.ComparisonOperator.GreaterEqual: lambda a, b: a >= b,
-}
-_OP_TEXT = {ast.ComparisonOperator.Equal: "=", ast.ComparisonOperator.NotEqual: "!=",
-            ast.ComparisonOperator.LessThan: "<", ast.ComparisonOperator.LessEqual: "<=",
-            ast.ComparisonOperator.GreaterThan: ">", ast.ComparisonOperator.GreaterEqual: ">="}
-
-
-def compare(cond: Cond, env: dict) -> dict | None:
-    cmp = cond.node.atom
-    try:
-        if cond.assigns and cond.assigns not in env:
-            new = dict(env)
-            new[cond.assigns] = instantiate(cmp.guards[0].term, env)
-            return new
-        left = instantiate(cmp.term, env)
-        for g in cmp.guards:
-            right = instantiate(g.term, env)
-            if not _OPS[g.comparison](left, right):
-                return None
-            left = right
-        return env
-    except (KeyError, ZeroDivisionError):
-        return None
-
-
-def _show_ast(lit, env: dict, partial: bool = False) -> str:
-    """A comparison or aggregate with the variables' values in place."""
-    class T(ast.Transformer):
-        def visit_Variable(self, v):
-            if v.name in env:
-                return ast.SymbolicTerm(v.location, env[v.name])
-            return v
-    try:
-        node = T()(lit)
-        if lit.atom.ast_type == ASTType.Comparison:
-            cmp = node.atom
-            values = [_eval_text(cmp.term, env)] + [_eval_text(g.term, env) for g in cmp.guards]
-            if all(_looks_like_date(v) for v in values):
-                values = [texts.fmt(Number(int(v)), "date") for v in values]
-            parts = [values[0]]
-            for g, v in zip(cmp.guards, values[1:]):
-                parts += [_OP_TEXT[g.comparison], v]
-            return " ".join(parts)
-        return str(node)
-    except Exception:  # display only: fall back to the source text
-        return _show_source(lit)
+# ------------------------------------------------------------------------ showing conditions
+def _comparison_values(cmp: tuple, env: dict) -> str:
+    """A comparison with the values in place; YYYYMMDD integers shown as dates."""
+    left, guards = cmp
+    values = [show_value(left, env)] + [show_value(r, env) for _, r in guards]
+    if all(_looks_like_date(v) for v in values):
+        values = [texts.fmt(Number(int(v)), "date") for v in values]
+    parts = [values[0]]
+    for (op, _), v in zip(guards, values[1:]):
+        parts += [op, v]
+    return " ".join(parts)
 
 
 def _looks_like_date(text: str) -> bool:
-    """Comparisons between YYYYMMDD integers read better as dates."""
     return text.isdigit() and len(text) == 8 and 19000101 <= int(text) <= 99991231 and 1 <= int(text[4:6]) <= 12
 
 
-def _eval_text(term, env) -> str:
-    try:
-        return str(instantiate(term, env))
-    except (KeyError, ZeroDivisionError):
-        return str(term)
-
-
-def _show_pattern(term, env: dict) -> str:
-    """A condition some of whose variables no fact could bind, without the scenario argument."""
-    args = list(term.arguments)
-    if args and args[0].ast_type == ASTType.Variable and args[0].name == "S":
+def _show_pattern(t: tuple, env: dict) -> str:
+    """A condition some of whose variables nothing could bind, without the scenario argument."""
+    args = list(t[2])
+    if args and args[0] == ("v", "S"):
         args = args[1:]
-    shown = [str(instantiate(a, env)) if not (_vars(a) - set(env)) else str(a) for a in args]
-    return f"{term.name}({','.join(shown)})" if shown else term.name
-
-
-def _show_source(lit) -> str:
-    return str(lit)
-
-
-def _head_env(head, sym: Symbol) -> dict:
-    return match(head, sym, {}) or {}
+    shown = [show_value(a, env) for a in args]
+    return f"{t[1]}({','.join(shown)})" if shown else t[1]

@@ -26,6 +26,7 @@ import clingo
 from clingo import ast
 from clingo.ast import ASTType
 
+from wfikb import terms
 from wfikb.errors import PolicyError
 
 ANNOT_RE = re.compile(r"^\s*%\s*@(rule|cite|text|in_force|pred)\b\s*(.*?)\s*$")
@@ -61,9 +62,10 @@ class Rule:
 @dataclass
 class Cond:
     kind: str            # pos | neg | cmp | agg | in_force
-    node: object         # AST: term (pos/neg), comparison literal (cmp), literal (agg); None for in_force
+    node: object         # template (pos/neg, see wfikb.terms), (left, guards) (cmp), text (agg), (from, to) (in_force)
     variables: frozenset[str]
     assigns: str | None = None   # cmp: "X = expr" that binds X when X is unbound
+    source: str = ""             # the condition as written
 
 
 @dataclass
@@ -71,7 +73,7 @@ class Clause:
     index: int
     rule: Rule
     number: int
-    head: object                 # AST term of the head atom
+    head: tuple                  # template of the head atom (wfikb.terms)
     conds: list[Cond]            # in evaluation order (in_force first, then a safe order)
     variables: list[str]         # order of the recorded tuple
     scoped: bool                 # head's first argument is the scenario variable S
@@ -85,7 +87,7 @@ class Clause:
 
     @property
     def signature(self) -> tuple[str, int]:
-        return _signature(self.head)
+        return (self.head[1], len(self.head[2]))
 
 
 class Policy:
@@ -96,7 +98,6 @@ class Policy:
         self.rules: dict[str, Rule] = {}
         self.clauses: list[Clause] = []
         self.pred_texts: dict[tuple[str, int], str] = {}
-        self.fact_index: dict[clingo.Symbol, Clause] = {}
         self.program: list[ast.AST] = []
         self.plain_program: list[ast.AST] = []   # the rules as written, for benchmarks
         self.windows: set[tuple[int, int]] = set()
@@ -118,6 +119,30 @@ class Policy:
             self.by_head.setdefault(c.signature, []).append(c)
         self._add_internal()
         self.s_positions = [c.s_position if c.scoped and not c.is_fact else -1 for c in self.clauses]
+        # The rewritten program travels as text (clingo parses it much faster than Python builds AST),
+        # so a loaded policy holds no clingo objects and can be cached between runs.
+        self.program_text = "\n".join(map(str, self.program)) + "\n"
+        self.plain_program_text = "\n".join(map(str, self.plain_program)) + "\n"
+        del self.program, self.plain_program
+        self._fact_index: dict | None = None
+
+    @property
+    def fact_index(self) -> dict[clingo.Symbol, "Clause"]:
+        """Each ground policy fact -> its clause (facts with intervals or pools are left out)."""
+        if self._fact_index is None:
+            self._fact_index = {}
+            for c in self.clauses:
+                if c.is_fact:
+                    try:
+                        self._fact_index[terms.instantiate(c.head, {})] = c
+                    except KeyError:
+                        pass
+        return self._fact_index
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_fact_index"] = None      # clingo symbols stay out of the cache
+        return state
 
     @property
     def version(self) -> str:
@@ -219,15 +244,11 @@ class Policy:
         if not st.body:
             if rule.window:
                 raise PolicyError(f"{where}: rule {rule.id}: a fact cannot have @in_force; give it a body")
-            clause = Clause(len(self.clauses), rule, clause_no, head_term, [], [], scoped, True, line)
+            clause = Clause(len(self.clauses), rule, clause_no, terms.from_ast(head_term), [], [], scoped, True, line)
             rule.clauses.append(clause)
             self.clauses.append(clause)
             self.program.append(st)
             self.plain_program.append(st)
-            try:
-                self.fact_index[_ground(head_term)] = clause
-            except ValueError:
-                pass  # a fact with intervals or pools: explained through its predicate
             return
         conds, body = [], []
         counter = [0]
@@ -241,13 +262,14 @@ class Policy:
                 if lit.sign == 0:
                     term = _name_anonymous(atom.symbol, counter)
                     lit = ast.Literal(lit.location, 0, ast.SymbolicAtom(term))
-                    conds.append(Cond("pos", term, _vars(term)))
+                    conds.append(Cond("pos", terms.from_ast(term), _vars(term), source=str(term)))
                 else:
-                    conds.append(Cond("neg", atom.symbol, _vars(atom.symbol) - {"_"}))
+                    conds.append(Cond("neg", terms.from_ast(atom.symbol), _vars(atom.symbol) - {"_"},
+                                      source=f"not {atom.symbol}"))
             elif atom.ast_type == ASTType.Comparison:
                 conds.append(_comparison(lit))
             elif atom.ast_type in (ASTType.BodyAggregate, ASTType.Aggregate):
-                conds.append(Cond("agg", lit, _guard_vars(atom)))
+                conds.append(Cond("agg", str(lit), _guard_vars(atom), source=str(lit)))
             elif atom.ast_type == ASTType.BooleanConstant:
                 continue
             else:
@@ -259,12 +281,13 @@ class Policy:
             f, t = rule.window
             in_force = _lit(_fn(IN_FORCE, [_var(SCENARIO_VAR), _num(f), _num(t)]))
             body.insert(0, in_force)
-            conds.insert(0, Cond("in_force", rule.window, frozenset({SCENARIO_VAR})))
+            conds.insert(0, Cond("in_force", rule.window, frozenset({SCENARIO_VAR}), source="in force"))
         try:
             conds = _safe_order(conds, _vars(head_term) if scoped else set())
         except ValueError as e:
             raise PolicyError(f"{where}: rule {rule.id}: {e}") from None
-        clause = Clause(len(self.clauses), rule, clause_no, head_term, conds, variables, scoped, False, line)
+        clause = Clause(len(self.clauses), rule, clause_no, terms.from_ast(head_term), conds, variables, scoped,
+                        False, line)
         rule.clauses.append(clause)
         self.clauses.append(clause)
         self.plain_program.append(ast.Rule(st.location, st.head, body))
@@ -277,7 +300,7 @@ class Policy:
         for rule in self.rules.values():
             wanted = {m.group(1) for m in PLACEHOLDER.finditer(rule.text)}
             for c in rule.clauses:
-                names = set(c.variables) | (_vars(c.head) if c.is_fact else set())
+                names = set(c.variables) | (terms.variables(c.head) if c.is_fact else set())
                 missing = sorted(wanted - names)
                 if missing and not c.is_fact:
                     raise PolicyError(f"{c.rule.file}:{c.line}: rule {rule.id}: @text uses {{{missing[0]}}}, "
@@ -334,10 +357,6 @@ def _lit(term):
     return ast.Literal(_LOC, 0, ast.SymbolicAtom(term))
 
 
-def _signature(term) -> tuple[str, int]:
-    return (term.name, len(term.arguments))
-
-
 _VAR_RE = re.compile(r'"(?:\\.|[^"\\])*"|(?<![A-Za-z0-9_\'])(_*[A-Z][A-Za-z0-9_\']*|_(?![A-Za-z0-9_\']))')
 
 
@@ -378,7 +397,8 @@ def _comparison(lit) -> Cond:
     if len(cmp.guards) == 1 and cmp.guards[0].comparison == ast.ComparisonOperator.Equal \
             and cmp.term.ast_type == ASTType.Variable:
         assigns = cmp.term.name
-    return Cond("cmp", lit, variables, assigns)
+    template = terms.comparison_from_ast(cmp)
+    return Cond("cmp", template, variables, assigns, source=terms.show_comparison(template))
 
 
 def _safe_order(conds: list[Cond], bound: set[str]) -> list[Cond]:
@@ -398,16 +418,6 @@ def _safe_order(conds: list[Cond], bound: set[str]) -> list[Cond]:
         else:
             raise ValueError("unsafe rule: a comparison or 'not' uses a variable no positive condition binds")
     return out
-
-
-def _ground(term) -> clingo.Symbol:
-    if term.ast_type == ASTType.SymbolicTerm:
-        return term.symbol
-    if term.ast_type == ASTType.Function:
-        return clingo.Function(term.name, [_ground(a) for a in term.arguments])
-    if term.ast_type == ASTType.UnaryOperation and term.argument.ast_type == ASTType.SymbolicTerm:
-        return clingo.Number(-term.argument.symbol.number)
-    raise ValueError("not ground")
 
 
 def _covering(annotations, line):

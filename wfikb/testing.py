@@ -7,7 +7,7 @@ from pathlib import Path
 from wfikb import result as results
 from wfikb.engine import Engine, Evaluation
 from wfikb.errors import InputError, QueryError
-from wfikb.explanation import instantiate
+from wfikb.terms import instantiate
 from wfikb.scenario import Scenario, load
 from wfikb.texts import parse_conclusion
 
