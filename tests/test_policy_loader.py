@@ -50,3 +50,28 @@ def test_the_policy_version_changes_with_its_content():
     a, b = load(HEAD + "a(1).\n"), load(HEAD + "a(2).\n")
     assert a.version != b.version
     assert a.version == load(HEAD + "a(1).\n").version
+
+
+def test_a_loaded_policy_is_cached_between_runs_and_gives_the_same_results(tmp_path, monkeypatch):
+    from conftest import FIXTURES, TOY_POLICY
+    from wfikb import result as results
+    from wfikb.engine import Engine
+    from wfikb.scenario import load as load_scenario
+    monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
+    monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
+    fresh = Policy.load([TOY_POLICY])
+    assert len(list(tmp_path.glob("policy-*.pickle"))) == 1
+    cached = Policy.load([TOY_POLICY])
+    assert cached is not fresh and cached.version == fresh.version
+    sc = load_scenario(FIXTURES / "scenarios" / "toy-lone-parent.toml")
+    assert results.result(Engine(cached).evaluate(sc)) == results.result(Engine(fresh).evaluate(sc))
+
+
+def test_a_damaged_cache_entry_is_rebuilt(tmp_path, monkeypatch):
+    from conftest import TOY_POLICY
+    monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
+    monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
+    Policy.load([TOY_POLICY])
+    [entry] = tmp_path.glob("policy-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert Policy.load([TOY_POLICY]).rules

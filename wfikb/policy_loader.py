@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import pickle
 import re
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -152,6 +156,7 @@ class Policy:
     # ----------------------------------------------------------------- loading
     @classmethod
     def load(cls, roots: list[Path] | None = None) -> "Policy":
+        """Read the policy folders (and overlays, in order); a cached copy is used when nothing changed."""
         roots = roots or [default_policy_dir()]
         files = []
         for root in roots:
@@ -162,7 +167,31 @@ class Policy:
             for p in paths:
                 rel = p.relative_to(root).as_posix() if root.is_dir() else p.name
                 files.append((f"{root.name}/{rel}", p.read_text(encoding="utf-8")))
-        return cls(files)
+        return cls.from_files(files)
+
+    @classmethod
+    def from_files(cls, files: list[tuple[str, str]]) -> "Policy":
+        path = _cache_path(files)
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    policy = pickle.load(fh)
+                if isinstance(policy, cls):
+                    return policy
+            except Exception:  # a stale or damaged cache entry is rebuilt, never trusted
+                pass
+        policy = cls(files)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as fh:
+                    pickle.dump(policy, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(fh.name, path)
+                for old in sorted(path.parent.glob("policy-*.pickle"), key=lambda p: p.stat().st_mtime)[:-8]:
+                    old.unlink(missing_ok=True)   # keep the eight most recent policies
+            except OSError:
+                pass  # no writable cache: load afresh next time
+        return policy
 
     def _load_file(self, name: str, text: str):
         annotations = self._annotations(name, text)
@@ -319,6 +348,24 @@ class Policy:
         ]))
         self.program += internal
         self.plain_program += internal
+
+
+def _cache_path(files: list[tuple[str, str]]) -> Path | None:
+    """Where a loaded policy is kept between runs (WFIKB_NO_CACHE=1 turns this off).
+
+    The key covers the policy files, the loader's own code and the clingo and Python versions, so
+    any change to them loads afresh. The cache lives in the user's own cache folder."""
+    if os.environ.get("WFIKB_NO_CACHE"):
+        return None
+    base = os.environ.get("WFIKB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "wfikb")
+    key = hashlib.sha256()
+    for module in (__file__, terms.__file__):
+        key.update(Path(module).read_bytes())
+    key.update(f"{clingo.__version__}|{sys.version}".encode())
+    for name, text in files:
+        key.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return Path(base) / f"policy-{key.hexdigest()[:32]}.pickle"
 
 
 def default_policy_dir() -> Path:
