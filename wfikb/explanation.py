@@ -115,37 +115,46 @@ class Derivation:
     def atoms(self) -> frozenset[Symbol]:
         """The scenario's facts and every atom a recorded rule instance derived for it."""
         if self._atoms is None:
-            own = (h for h in self._index() if h.type == SymbolType.Function and h.arguments
-                   and h.arguments[0] == self.s)
-            self._atoms = self.inputs | frozenset(own)
+            self._atoms = self.inputs | frozenset(self._index())
         return self._atoms
 
     def holds(self, sym: Symbol) -> bool:
         return sym in self.atoms or sym in self.shared.atoms
 
     def instances(self) -> Iterator[tuple[Clause, dict]]:
+        """Every recorded rule instance of this scenario, then those shared by all scenarios."""
         clauses = self.policy.clauses
         for idx, values in self._fired:
             c = clauses[idx]
             yield c, dict(zip(c.variables, values.arguments))
         yield from self.shared.instances()
 
-    def _index(self):
+    def _index(self) -> dict[Symbol, list[tuple[Clause, dict]]]:
+        """This scenario's derived atoms -> the recorded instances that derived them."""
         if self._by_head is None:
-            self._by_head = {}
-            for c, env in self.instances():
-                self._by_head.setdefault(instantiate(c.head, env), []).append((c, env))
+            self._by_head, self._by_pred = {}, {}
+            clauses = self.policy.clauses
+            for idx, values in self._fired:
+                c = clauses[idx]
+                env = dict(zip(c.variables, values.arguments))
+                head = instantiate(c.head, env)
+                found = self._by_head.get(head)
+                if found is None:
+                    self._by_head[head] = [(c, env)]
+                    self._by_pred.setdefault(c.signature, []).append(head)
+                else:
+                    found.append((c, env))
+            for sym in self.inputs:
+                self._by_pred.setdefault((sym.name, len(sym.arguments)), []).append(sym)
         return self._by_head
 
+    def candidates(self, sym: Symbol) -> list[tuple[Clause, dict]] | None:
+        return self._index().get(sym) or self.shared.index().get(sym)
+
     def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
-        if self._by_pred is None:
-            self._by_pred = {}
-            for a in list(self.atoms) + list(self.shared.atoms):
-                if a.type == SymbolType.Function:
-                    self._by_pred.setdefault((a.name, len(a.arguments)), []).append(a)
-            for v in self._by_pred.values():
-                v.sort()
-        return self._by_pred.get(sig, [])
+        """Atoms of one predicate that hold for this scenario (its own, then shared ones)."""
+        self._index()
+        return self._by_pred.get(sig, []) + self.shared.atoms_of(sig)
 
     # -------------------------------------------------------------- why
     def tree(self, sym: Symbol, _path: frozenset = frozenset()) -> Node:
@@ -160,13 +169,14 @@ class Derivation:
             node = Node(self.show(sym), texts.fill(c.rule.text, match(c.head, sym, {}) or {}), "policy",
                         c.rule.id, c.rule.cite, symbol=sym)
         else:
-            candidates = self._index().get(sym)
+            candidates = self.candidates(sym)
             if not candidates or sym in _path:
                 # Holds without a recorded instance only for policy facts written with pools or intervals.
                 text = self.pred_text(sym) if self.holds(sym) else f"not derived: {self.show(sym)}"
                 node = Node(self.show(sym), text, "policy" if self.holds(sym) else "missing", symbol=sym)
             else:
-                c, env = min(candidates, key=lambda ce: (ce[0].index, str(sorted(ce[1].items()))))
+                c, env = candidates[0] if len(candidates) == 1 else \
+                    min(candidates, key=lambda ce: (ce[0].index, str(sorted(ce[1].items()))))
                 node = self._instance_node(sym, c, env, _path | {sym})
         self._trees[sym] = node
         return node
@@ -223,13 +233,12 @@ class Derivation:
             nxt, blocked = [], None
             for e in envs:
                 if cond.kind == "pos":
-                    for a in self.atoms_of((cond.node[1], len(cond.node[2]))) if cond.node[0] == "f" else []:
+                    for a in self._sorted_atoms(cond.node) if cond.node[0] == "f" else []:
                         m = match(cond.node, a, e)
                         if m is not None:
                             nxt.append(m)
                 elif cond.kind == "neg":
-                    hits = [a for a in self.atoms_of((cond.node[1], len(cond.node[2])))
-                            if match(cond.node, a, e) is not None]
+                    hits = [a for a in self._sorted_atoms(cond.node) if match(cond.node, a, e) is not None]
                     if hits:
                         blocked = blocked or (hits[0], e)
                     else:
@@ -254,6 +263,9 @@ class Derivation:
             envs = nxt
             held.append(self._held_node(cond, envs[0], c))
         return Attempt(c, held, None, "unchecked")
+
+    def _sorted_atoms(self, template: tuple) -> list[Symbol]:
+        return sorted(self.atoms_of((template[1], len(template[2]))), key=str)
 
     def _held_node(self, cond: Cond, env: dict, c: Clause) -> Node:
         if cond.kind == "pos":
@@ -319,19 +331,34 @@ class Shared:
 
     def __init__(self, policy: Policy, fired: list[tuple[int, Symbol]]):
         self.policy, self._fired = policy, fired
+        self._by_head: dict | None = None
+        self._by_pred: dict | None = None
         self._atoms: frozenset[Symbol] | None = None
-
-    @property
-    def atoms(self) -> frozenset[Symbol]:
-        if self._atoms is None:
-            heads = {instantiate(c.head, env) for c, env in self.instances()}
-            self._atoms = frozenset(self.policy.fact_index) | frozenset(heads)
-        return self._atoms
 
     def instances(self):
         for idx, values in self._fired:
             c = self.policy.clauses[idx]
             yield c, dict(zip(c.variables, values.arguments))
+
+    def index(self) -> dict[Symbol, list[tuple[Clause, dict]]]:
+        if self._by_head is None:
+            self._by_head = {}
+            for c, env in self.instances():
+                self._by_head.setdefault(instantiate(c.head, env), []).append((c, env))
+        return self._by_head
+
+    @property
+    def atoms(self) -> frozenset[Symbol]:
+        if self._atoms is None:
+            self._atoms = frozenset(self.policy.fact_index) | frozenset(self.index())
+        return self._atoms
+
+    def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
+        if self._by_pred is None:
+            self._by_pred = {}
+            for a in self.atoms:
+                self._by_pred.setdefault((a.name, len(a.arguments)), []).append(a)
+        return self._by_pred.get(sig, [])
 
 
 # ------------------------------------------------------------------------ showing conditions
