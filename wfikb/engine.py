@@ -31,7 +31,6 @@ class Evaluation:
 class Engine:
     def __init__(self, policy: Policy | None = None):
         self.policy = policy or Policy.load()
-        self._input_sigs = None
 
     def evaluate(self, scenario: Scenario) -> Evaluation:
         return self.evaluate_batch([scenario])[0]

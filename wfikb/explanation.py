@@ -34,7 +34,6 @@ class Node:
     citation: str | None = None
     key: str | None = None           # scenario key of a scenario fact
     children: list["Node"] = field(default_factory=list)
-    symbol: Symbol | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         d = {"atom": self.atom, "text": self.text, "kind": self.kind}
@@ -121,22 +120,15 @@ class Derivation:
     def holds(self, sym: Symbol) -> bool:
         return sym in self.atoms or sym in self.shared.atoms
 
-    def instances(self) -> Iterator[tuple[Clause, dict]]:
-        """Every recorded rule instance of this scenario, then those shared by all scenarios."""
-        clauses = self.policy.clauses
-        for idx, values in self._fired:
-            c = clauses[idx]
-            yield c, dict(zip(c.variables, values.arguments))
-        yield from self.shared.instances()
+    def own_instances(self) -> Iterator[tuple[Clause, dict]]:
+        """Every rule instance the solver recorded for this scenario: its clause and variable values."""
+        return _instances(self.policy, self._fired)
 
     def _index(self) -> dict[Symbol, list[tuple[Clause, dict]]]:
         """This scenario's derived atoms -> the recorded instances that derived them."""
         if self._by_head is None:
             self._by_head, self._by_pred = {}, {}
-            clauses = self.policy.clauses
-            for idx, values in self._fired:
-                c = clauses[idx]
-                env = dict(zip(c.variables, values.arguments))
+            for c, env in self.own_instances():
                 head = instantiate(c.head, env)
                 found = self._by_head.get(head)
                 if found is None:
@@ -163,17 +155,17 @@ class Derivation:
         sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
         if sig and texts.is_input(sig) and sym in self.inputs:
             text, key = texts.input_text(sym)
-            node = Node(self.show(sym), text, "scenario", key=key or None, symbol=sym)
+            node = Node(self.show(sym), text, "scenario", key=key or None)
         elif sym in self.policy.fact_index:
             c = self.policy.fact_index[sym]
             node = Node(self.show(sym), texts.fill(c.rule.text, match(c.head, sym, {}) or {}), "policy",
-                        c.rule.id, c.rule.cite, symbol=sym)
+                        c.rule.id, c.rule.cite)
         else:
             candidates = self.candidates(sym)
             if not candidates or sym in _path:
                 # Holds without a recorded instance only for policy facts written with pools or intervals.
                 text = self.pred_text(sym) if self.holds(sym) else f"not derived: {self.show(sym)}"
-                node = Node(self.show(sym), text, "policy" if self.holds(sym) else "missing", symbol=sym)
+                node = Node(self.show(sym), text, "policy" if self.holds(sym) else "missing")
             else:
                 c, env = candidates[0] if len(candidates) == 1 else \
                     min(candidates, key=lambda ce: (ce[0].index, str(sorted(ce[1].items()))))
@@ -182,28 +174,9 @@ class Derivation:
         return node
 
     def _instance_node(self, sym, c: Clause, env: dict, path) -> Node:
-        children = []
-        for cond in c.conds:
-            if cond.kind == "pos":
-                children.append(self.tree(instantiate(cond.node, env), path))
-            elif cond.kind == "neg":
-                atom = instantiate(cond.node, env, wildcard=True)
-                children.append(Node(f"not {self.show(atom)}", f"no evidence that {self.pred_text(atom)}", "not",
-                                     symbol=atom))
-            elif cond.kind == "cmp":
-                children.append(self._comparison_node(cond, env))
-            elif cond.kind == "in_force":
-                f, t = cond.node
-                children.append(Node(f"in force {c.rule.window_text}",
-                                     f"the rule is in force on the scenario date ({c.rule.window_text})", "in_force"))
-            else:
-                children.append(Node(cond.source, "aggregate condition held", "aggregate"))
-        text = texts.fill(c.rule.text, env)
-        return Node(self.show(sym), text, "derived", c.rule.id, c.rule.cite, children=children, symbol=sym)
-
-    def _comparison_node(self, cond: Cond, env: dict) -> Node:
-        shown = _comparison_values(cond.node, env)
-        return Node(shown, f"{shown} ({cond.source})", "comparison")
+        children = [self._held_node(cond, env, c, path) for cond in c.conds]
+        return Node(self.show(sym), texts.fill(c.rule.text, env), "derived", c.rule.id, c.rule.cite,
+                    children=children)
 
     # -------------------------------------------------------------- why not
     def why_not(self, sym: Symbol, depth: int = 0, seen: set | None = None) -> WhyNot:
@@ -267,17 +240,20 @@ class Derivation:
     def _sorted_atoms(self, template: tuple) -> list[Symbol]:
         return sorted(self.atoms_of((template[1], len(template[2]))), key=str)
 
-    def _held_node(self, cond: Cond, env: dict, c: Clause) -> Node:
+    def _held_node(self, cond: Cond, env: dict, c: Clause, path: frozenset = frozenset()) -> Node:
+        """A condition of clause c that holds under env, as a node of the explanation."""
         if cond.kind == "pos":
-            return self.tree(instantiate(cond.node, env))
+            return self.tree(instantiate(cond.node, env), path)
         if cond.kind == "neg":
             atom = instantiate(cond.node, env, wildcard=True)
             return Node(f"not {self.show(atom)}", f"no evidence that {self.pred_text(atom)}", "not")
         if cond.kind == "cmp":
-            return self._comparison_node(cond, env)
+            shown = _comparison_values(cond.node, env)
+            return Node(shown, f"{shown} ({cond.source})", "comparison")
         if cond.kind == "in_force":
-            return Node("in force", f"the rule is in force on the scenario date ({c.rule.window_text})", "in_force")
-        return Node(cond.source, "aggregate condition", "aggregate")
+            return Node(f"in force {c.rule.window_text}",
+                        f"the rule is in force on the scenario date ({c.rule.window_text})", "in_force")
+        return Node(cond.source, "aggregate condition held", "aggregate")
 
     def _failure(self, c, cond, env, held, blocked, depth, seen) -> Attempt:
         if cond.kind == "in_force":
@@ -299,7 +275,7 @@ class Derivation:
             pattern = _show_pattern(cond.node, env)
             return Attempt(c, held, Node(pattern, f"nothing in the scenario or the policy matches {pattern}",
                                          "missing"), "missing")
-        node = Node(self.show(atom), f"not shown: {self.pred_text(atom)}", "missing", symbol=atom)
+        node = Node(self.show(atom), f"not shown: {self.pred_text(atom)}", "missing")
         deeper = []
         if depth + 1 < MAX_WHY_NOT_DEPTH and atom not in seen:
             deeper.append(self.why_not(atom, depth + 1, seen))
@@ -335,10 +311,8 @@ class Shared:
         self._by_pred: dict | None = None
         self._atoms: frozenset[Symbol] | None = None
 
-    def instances(self):
-        for idx, values in self._fired:
-            c = self.policy.clauses[idx]
-            yield c, dict(zip(c.variables, values.arguments))
+    def instances(self) -> Iterator[tuple[Clause, dict]]:
+        return _instances(self.policy, self._fired)
 
     def index(self) -> dict[Symbol, list[tuple[Clause, dict]]]:
         if self._by_head is None:
@@ -359,6 +333,13 @@ class Shared:
             for a in self.atoms:
                 self._by_pred.setdefault((a.name, len(a.arguments)), []).append(a)
         return self._by_pred.get(sig, [])
+
+
+def _instances(policy: Policy, fired: list[tuple[int, Symbol]]) -> Iterator[tuple[Clause, dict]]:
+    clauses = policy.clauses
+    for idx, values in fired:
+        c = clauses[idx]
+        yield c, dict(zip(c.variables, values.arguments))
 
 
 # ------------------------------------------------------------------------ showing conditions

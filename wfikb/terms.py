@@ -15,7 +15,6 @@ Template forms:
 """
 from __future__ import annotations
 
-import clingo
 from clingo import Function, Number, String, Symbol, SymbolType, ast
 from clingo.ast import ASTType
 
@@ -204,6 +203,3 @@ def show_comparison(cmp: tuple) -> str:
     left, guards = cmp
     return " ".join([show(left)] + [f"{op} {show(r)}" for op, r in guards])
 
-
-def parse_symbol(text: str) -> Symbol:
-    return clingo.parse_term(text)

@@ -91,9 +91,8 @@ def exercised_rules(evaluations: list[Evaluation]) -> set[str]:
                 if sym in facts:
                     used.add(facts[sym].rule.id)
     for ev in evaluations:
-        for idx, values in ev.derivation._fired:
-            c = policy.clauses[idx]
-            note(c, dict(zip(c.variables, values.arguments)))
+        for c, env in ev.derivation.own_instances():
+            note(c, env)
     for c, env in evaluations[0].derivation.shared.instances():
         note(c, env)
     return used
