@@ -9,6 +9,7 @@ from wfikb import dates, vocabulary as voc
 from wfikb.scenario import Scenario
 
 CLAIMANT = Function("claimant")
+PARTNER = Function("partner")
 
 
 def _c(name: str) -> Symbol:
@@ -39,7 +40,9 @@ def _field_facts(s: Symbol, f: voc.Field, value, today, who=CLAIMANT, child: Sym
     if f.kind in ("int", "money", "hours"):
         return [Function(pred, args + [Number(value)])]
     if f.kind == "date":
-        return date_facts(s, who, f.key, value, today)
+        if child is None and f.who == "partner":
+            who = PARTNER
+        return date_facts(s, who, f.date_key, value, today)
     raise AssertionError(f.kind)
 
 
@@ -50,6 +53,9 @@ def scenario_facts(index: int, sc: Scenario) -> list[Symbol]:
     claimant = voc.fields("claimant")
     for key, value in sc.claimant.items():
         out += _field_facts(s, claimant[key], value, today)
+    for f in claimant.values():
+        if f.default is not None and f.key not in sc.claimant:
+            out += _field_facts(s, f, f.default, today)
     child_decl = voc.fields("child")
     for i, child in enumerate(sc.children, 1):
         c = Number(i)

@@ -44,7 +44,7 @@ def scenario_dicts(draw, benefits=voc.BENEFITS):
         if f.key == "partner_benefit":
             claimant[f.key] = claimant["benefit"]
             continue
-        lower = dt.date(1950, 1, 1) if f.key == "born" else today - dt.timedelta(days=800)
+        lower = dt.date(1950, 1, 1) if f.date_key == "born" else today - dt.timedelta(days=800)
         v = draw(_value(f, today, lower))
         claimant[f.key] = v.isoformat() if isinstance(v, dt.date) else v
     children = []

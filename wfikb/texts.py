@@ -64,6 +64,8 @@ def _who(sym: Symbol) -> tuple[str, str]:
     if sym.name == "child":
         c = sym.arguments[0].number
         return f"child {c}", f"claimant.children[{c}]"
+    if sym.name == "partner":
+        return "the partner", "claimant"
     return "the claimant", "claimant"
 
 
@@ -80,6 +82,8 @@ def input_text(sym: Symbol) -> tuple[str, str]:
     if sig in DATE_PREDICATES:
         who, prefix = _who(args[1])
         key = args[2].name
+        if args[1].name == "partner":
+            key = next(f.key for f in voc.CLAIMANT if f.who == "partner" and f.date_key == key)
         fdecl = (voc.fields("child") if args[1].name == "child" else voc.fields("claimant")).get(key)
         c = str(args[1].arguments[0].number) if args[1].name == "child" else ""
         base = (fdecl.text or key).replace("{c}", c) if fdecl else key
@@ -87,7 +91,7 @@ def input_text(sym: Symbol) -> tuple[str, str]:
         if name == "date_of":
             return base.replace("{v}", fmt(args[3], "date")), where
         if name == "years_since":
-            if key == "born":
+            if fdecl is not None and fdecl.date_key == "born":
                 return f"{who} is aged {args[3].number}", where
             return f"{args[3].number} complete years have passed since: {base.replace('{v}', 'that date')}", where
         if name == "months_since":

@@ -21,7 +21,8 @@ date       derived quantities relative to the scenario date (see ``wfikb.facts``
            and when the date is not in the future ``years_since(S, Who, key, Y)`` (completed
            years, Family Law Reform Act 1969 s.9) and ``months_since(S, Who, key, M, R)``
            (completed calendar months M and R days beyond the M-th monthly anniversary).
-           Who is ``claimant`` or ``child(C)``.
+           Who is ``claimant``, ``partner`` (``partner_born``: ``years_since(S, partner, born, Y)``)
+           or ``child(C)``. An enum with a default (``nation``) emits its default when absent.
 =========  =====================================================================================
 
 Children are numbered C = 1, 2, ... in file order: ``child(S, C)`` plus ``child_<key>(S, C)``
@@ -56,10 +57,17 @@ class Field:
     text: str | None = None        # reader text of the fact, {v} = value; used in explanations
     since: str = "1.0"             # contract version (or 'ext') that introduced the key
     future_ok: bool = False        # date: may fall after the scenario date (all others may not)
+    who: str = "claimant"          # date: whose date it is in the derived facts (claimant | partner)
+    fact_key: str | None = None    # date: the key in the derived facts; defaults to the key
+    default: str | None = None     # enum: the value meant when the key is absent (emitted as a fact)
 
     @property
     def pred(self) -> str:
         return self.predicate or self.key
+
+    @property
+    def date_key(self) -> str:
+        return self.fact_key or self.key
 
 
 def _enum(key, meaning, values: dict, **kw):
@@ -170,6 +178,16 @@ CLAIMANT = (
           "UC: the date, up to 14 days before the expected placement, chosen to start the adopter's "
           "12 months (UC Regs 2013 reg 89(1)(d)(ii))",
           text="the claimant chose to start the adoption period on {v}", since="ext"),
+    # --- contract 1.2 ---
+    Field("partner_born", "date", "date of birth of the other member of the couple (in a partner-interview "
+          "scenario: the main claimant); the partner's own age band and age limits",
+          text="the partner was born on {v}", since="1.2", who="partner", fact_key="born"),
+    _enum("nation", "where the claimant lives, for provisions that apply only in some nations "
+          "(absent means england)", {
+              "england": "England",
+              "wales": "Wales",
+              "scotland": "Scotland",
+          }, text="the claimant lives in {v}", since="1.2", default="england"),
 )
 
 CHILD = (
