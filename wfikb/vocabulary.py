@@ -188,6 +188,44 @@ CLAIMANT = (
               "wales": "Wales",
               "scotland": "Scotland",
           }, text="the claimant lives in {v}", since="1.2", default="england"),
+    # --- issue 14, UC ---
+    Field("partner_responsible_carer", "bool",
+          "UC: the partner (the other joint claimant) is the nominated responsible carer of the children "
+          "listed (UC Regs 2013 reg 86), for the partner's own reg 90(2) threshold",
+          text="the partner is the responsible carer of the children", since="ext"),
+    _enum("partner_capability", "UC: the partner's capability for work, for the partner's own reg 90(2) "
+          "threshold", {
+              "fit_for_work": "fit for work",
+              "lcw": "limited capability for work",
+              "lcwra": "limited capability for work and work-related activity",
+              "not_assessed": "not yet assessed",
+          }, text="the partner's capability for work: {v}", since="ext"),
+    Field("partner_foster_carer", "bool",
+          "UC: the partner is also a foster parent of the foster children listed (reg 85: without it, a "
+          "fostering member of a couple is the only foster parent)",
+          text="the partner is also a foster parent", since="ext"),
+    Field("apprenticeship_first_year", "bool",
+          "UC: the apprentice is in the first 12 months of the apprenticeship (NMW Regs 2015 reg 5: the "
+          "apprenticeship rate applies from age 19 only then; UC Regs 2013 reg 90(4))",
+          text="the claimant is in the first year of the apprenticeship", since="ext"),
+    Field("carer_requirements_reasonable", "bool",
+          "UC: the Secretary of State is NOT satisfied that work search and availability would be "
+          "unreasonable for this carer of 35 hours or more (UC Regs 2013 reg 89(1)(b); absent: satisfied)",
+          text="the Secretary of State is not satisfied that work search and availability would be "
+               "unreasonable for the claimant's caring", since="ext"),
+    _enum("foster_last_placement", "UC: the claimant's position in the last placement, for a foster parent "
+          "between placements (UC Regs 2013 reg 91(2)(d); absent: taken as within reg 91(2)(a)-(c))", {
+              "child_aged_1_to_15": "responsible foster parent of a child aged 1 to 15 (reg 91(2)(a))",
+              "young_person_care_needs": "responsible foster parent of a qualifying young person with care "
+                                         "needs (reg 91(2)(b))",
+              "care_needs_not_responsible": "foster parent, not the responsible one, of a child or young "
+                                            "person with care needs (reg 91(2)(c))",
+              "other": "none of these (e.g. a child under 1, or a young person without the care-needs finding)",
+          }, text="the last foster placement: {v}", since="ext"),
+    Field("adoption_expected_placement", "date",
+          "UC: the date the adopted child was expected to be placed (reg 89(1)(d)(ii): the requested start "
+          "may be up to 14 days before it; absent: the placement date)",
+          text="the child was expected to be placed for adoption on {v}", since="ext", future_ok=True),
 )
 
 CHILD = (
