@@ -21,6 +21,7 @@ CASES = [
     "scenarios/esa/esa-ns-carers-allowance.toml",
     "scenarios/income_support/is-lp-wra-third-birthday.toml",
     "scenarios/letters/letter-partner-carer-esa-2016.toml",
+    "scenarios/uc/uc-cet-couple-partner-carer-of-1-year-old.toml",
 ]
 
 
