@@ -226,6 +226,20 @@ CLAIMANT = (
           "UC: the date the adopted child was expected to be placed (reg 89(1)(d)(ii): the requested start "
           "may be up to 14 days before it; absent: the placement date)",
           text="the child was expected to be placed for adoption on {v}", since="ext", future_ok=True),
+    # --- issue 14, ESA/IS/partners/JSA ---
+    Field("domestic_abuse_evidence", "bool",
+          "JSA: relevant evidence of the domestic violence notified (`domestic_abuse_notified`) was given "
+          "within the 4-week exemption period (JSA Regs 1996 reg 14A(5)), extending it to 13 weeks",
+          text="the claimant gave evidence of the domestic abuse within 4 weeks of notifying it", since="ext"),
+    Field("jsa_contribution_based_only", "bool",
+          "JSA: the JSA (in a partner-interview scenario, the main claimant's) is contribution-based only, "
+          "with no income-based JSA, so no amount is paid for a partner (SSAA 1992 s.2AA)",
+          text="the jobseeker's allowance is contribution-based only", since="ext"),
+    Field("partner_wfi_held", "bool",
+          "partner interviews: the partner has already taken part in, or been required to take part in, the "
+          "once-only interview under the Partner Regs 2003 (reg 3(2)(d) as substituted by SI 2008/759)",
+          text="the partner has already taken part in (or been required to take part in) the partner interview",
+          since="ext"),
 )
 
 CHILD = (
