@@ -141,3 +141,19 @@ def test_the_documented_limits_are_the_enforced_ones():
     assert f"{scenario.MAX_CHILDREN} children" in text
     assert f"{scenario.MAX_DEPTH} deep" in text
     assert f"{scenario.MAX_DIGITS} digits" in text
+
+
+def test_the_python_api_refuses_hostile_values_in_one_line():
+    deep: list = []
+    for _ in range(3000):
+        deep = [deep]
+    base = {"id": "a", "date": "2020-01-01", "claimant": {"benefit": "universal_credit"}}
+    for title, shown in ((deep, "a list nested more than 8 deep"), (10 ** 5000, "a number of more than 60 digits"),
+                         ([10 ** 5000], "a list")):
+        with pytest.raises(InputError) as e:
+            scenario.from_dict({**base, "title": title}, source="api")
+        assert str(e.value) == f"api: title: expected a string; got {shown}"
+    with pytest.raises(InputError) as e:
+        scenario.from_dict({**base, "claimant": {"benefit": "universal_credit",
+                                                 "children": [{"born": "2019-01-01"}] * 10 ** 6}}, source="api")
+    assert str(e.value) == "api: claimant.children: expected at most 20 children; got 1000000"

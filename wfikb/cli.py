@@ -136,7 +136,7 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
     else:
         seen: set = set()
         for t in trees:
-            click.echo(t.atom)
+            click.echo(render.terminal_lines(t.atom))
             click.echo("\n".join(render.tree_lines(t, "  ", seen, depth)))
 
 

@@ -295,5 +295,13 @@ def _bad():
 
 
 def _show(value) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else json.dumps(value)
+    """A short, one-line picture of a value (whatever the Python API was handed)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 60:
+        return "a number of more than 60 digits"
+    if _depth(value) > MAX_DEPTH:
+        return f"a {type(value).__name__} nested more than {MAX_DEPTH} deep"
+    try:
+        text = json.dumps(value, default=str) if not isinstance(value, str) else json.dumps(value)
+    except ValueError:   # e.g. an integer inside a list, too long to convert
+        text = f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."
