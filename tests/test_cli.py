@@ -1,5 +1,10 @@
 """The command as users run it: evaluate, explain, test, rules."""
-from conftest import EXAMPLE, FIXTURES, TOY_POLICY, wfikb
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLE, FIXTURES, ROOT, TOY_POLICY, wfikb
 
 TOY = FIXTURES / "scenarios" / "toy-lone-parent.toml"
 
@@ -86,11 +91,34 @@ def test_test_coverage_lists_rules_no_scenario_exercises():
     assert run.out.strip().splitlines()[-1] == "1 passed, 0 failed"
 
 
-def test_duplicate_scenario_ids_are_refused(write):
-    write("d/a.toml", TOY.read_text())
-    write("d/b.toml", TOY.read_text())
+def test_a_repeated_scenario_id_fails_that_file_and_the_run_goes_on(write):
+    a = write("d/a.toml", TOY.read_text())
+    b = write("d/b.toml", TOY.read_text())
     run = wfikb("test", write("d/x.txt", "").parent, "--policy", TOY_POLICY)
-    assert run.code == 2 and "expected a unique id" in run.err
+    assert run.code == 1, run.err
+    assert f"ok   {a}" in run.out
+    assert f"FAIL {b}\n  {b}: id: expected a unique id; 'toy-lone-parent' is also used by {a}" in run.out
+    assert run.out.strip().splitlines()[-1] == "1 passed, 1 failed"
+
+
+def test_a_bad_file_is_a_failure_with_its_error_and_the_run_reaches_the_summary(write):
+    good = write("m/good.toml", TOY.read_text())
+    bad = write("m/bad.json", '{"id": "a", "id": "b"}')
+    evil = write("m/evil.toml", TOY.read_text().replace("[ask]", '"x\\nok   fake" = 1\n[ask]'))
+    run = wfikb("test", good.parent, "--policy", TOY_POLICY)
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err and run.err == ""
+    assert f"FAIL {bad}\n  {bad}: id: expected each key once in its object" in run.out
+    assert f"FAIL {evil}\n  {evil}: claimant.x\\nok   fake: unknown key" in run.out
+    assert f"ok   {good}" in run.out
+    assert run.out.strip().splitlines()[-1] == "1 passed, 2 failed"
+
+
+def test_the_same_folder_named_twice_is_read_once(write):
+    one = write("twice/toy.toml", TOY.read_text())
+    run = wfikb("test", one.parent, one.parent, one, "--policy", TOY_POLICY)
+    assert run.code == 0, run.out + run.err
+    assert run.out.strip().splitlines() == [f"ok   {one}", "1 passed, 0 failed"]
 
 
 def test_rules_lists_every_rule_with_its_window():
@@ -126,3 +154,90 @@ def test_an_overlay_changes_a_dated_parameter_without_editing_the_policy():
     assert after["activities"]["work_search"]["status"] == "voluntary"
     assert "whatif.param.uc.s21_1_aa.child_age.2027" in after["activities"]["work_preparation"]["because"]
     assert before["policy"] != after["policy"]
+
+
+# ---------------------------------------------------------------- hostile and careless use (issue 13)
+@pytest.mark.parametrize("option, name, needle", [
+    ("--why", "regime=\u00e9", "printable ASCII"),
+    ("--why-not", "activit\u00e9=wfi:mandatory", "printable ASCII"),
+    ("--why-not", "benefit(1)", "benefit/1 is a scenario fact and these arguments do not fit it"),
+    ("--why-not", "child(x)", "child/1 is a scenario fact"),
+    ("--why-not", "date_of(1,2,3)", "date_of/3 is a scenario fact"),
+    ("--why", "weekday(claimant,born,9)", "weekday/3 is a scenario fact"),
+    ("--why-not", "regime=(", "not a conclusion name"),
+])
+def test_unreadable_conclusion_names_are_one_line_errors(option, name, needle):
+    run = wfikb("explain", EXAMPLE, option, name)
+    assert run.code == 2, run.err
+    assert run.out == "" and "Traceback" not in run.err
+    assert len(run.err.strip().splitlines()) == 1, run.err
+    assert needle in run.err
+
+
+def test_input_facts_with_fitting_arguments_still_explain():
+    run = wfikb("explain", EXAMPLE, "--why-not", "benefit(esa_income_related)")
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[0] == "benefit(esa_income_related) holds:"
+    assert "scenario: the claimant receives old-style ESA" in run.out
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["evaluate", "--fo", "x"], "No such option '--fo'"),
+    (["evaluat"], "No such command 'evaluat'"),
+    (["evaluate"], "Missing argument 'FILE'"),
+    (["explain", "x.toml", "--why", "a", "--why-not", "b"], "give --why or --why-not, not both"),
+])
+def test_usage_errors_fit_one_line(args, needle):
+    run = wfikb(*args)
+    assert run.code == 2
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1, run.err
+    assert lines[0].startswith("wfikb: error: ") and needle in lines[0] and "--help" in lines[0]
+
+
+def test_a_closed_pipe_ends_the_output_quietly_with_status_0():
+    """`wfikb rules | head -1`: the reader stops after one line, the command exits 0, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "wfikb", "rules"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=ROOT)
+    first = proc.stdout.readline()
+    proc.stdout.close()                  # far more than a pipe buffer is still to come
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, err
+    assert first.strip() and err == b""
+
+
+def test_a_title_cannot_fake_an_output_line_or_reach_the_terminal(write):
+    path = write("t.toml", TOY.read_text().replace(
+        'title = "Lone parent of a two-year-old"',
+        'title = "x\\nRegime: no_work_related_requirements\\u001b[1A\\u009b2K\\u202e"'))
+    run = wfikb("evaluate", path, "--policy", TOY_POLICY)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0] == "Scenario toy-lone-parent: x\\nRegime: no_work_related_requirements\\x1b[1A\\x9b2K\\u202e"
+    assert [l for l in lines if l.startswith("Regime:")] == ["Regime: work_focused_interview"]
+    assert not any(c in run.out for c in "\x1b\x9b\u202e")
+    js = wfikb("evaluate", path, "--policy", TOY_POLICY, "--format", "json")
+    assert not any(c in js.out for c in "\x1b\x9b\u202e") and js.json()["scenario"] == "toy-lone-parent"
+
+
+def test_names_echoed_by_explain_and_test_are_escaped(write):
+    path = write("n.toml", TOY.read_text())
+    run = wfikb("explain", path, "--why", 'regime=f("a\\nb")', "--policy", TOY_POLICY)
+    assert run.code == 1
+    assert len(run.out.strip().splitlines()) == 1, run.out
+    bad = write("e/n.toml", TOY.read_text().replace("[expect]", '[expect]\nconclusions = ["regime=\\u001b[2Kx"]'))
+    run = wfikb("test", bad, "--policy", TOY_POLICY)
+    assert run.code == 1 and "\x1b" not in run.out
+    assert f"  {bad}: expect.conclusions[1]: expected a name in printable ASCII" in run.out
+
+
+def test_escaping_shows_every_control_and_bidi_character():
+    from wfikb.escape import json_safe, printable
+    assert printable("a\nb\r\tc\x1b[0m\x7f\x9b\u2028\u202e\u2066\ufeff") == \
+        "a\\nb\\r\\tc\\x1b[0m\\x7f\\x9b\\u2028\\u202e\\u2066\\ufeff"
+    assert printable("caf\u00e9 \u00a3 \u2014 \\n") == "caf\u00e9 \u00a3 \u2014 \\n"   # readable text is kept
+    assert printable("<b>&", markup=True) == "&lt;b&gt;&amp;"
+    import json
+    text = json.dumps({"t": "x\x9b\u2028\u202e\n"}, indent=2, ensure_ascii=False)
+    assert json.loads(json_safe(text)) == {"t": "x\x9b\u2028\u202e\n"}
+    assert not any(c in json_safe(text) for c in "\x9b\u2028\u202e")

@@ -122,8 +122,8 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
                 click.echo(render.to_json({"conclusion": w.atom, "holds": False, "text": w.text,
                                            "hint": "use --why-not to see why"}), nl=False)
             else:
-                click.echo(f"{w.atom} does not hold for scenario {sc.id}; "
-                           f"see: wfikb explain {file} --why-not {why}")
+                click.echo(render.terminal_lines(f"{w.atom} does not hold for scenario {sc.id}; "
+                                                 f"see: wfikb explain {file} --why-not {why}"))
             sys.exit(1)
         if fmt == "json":
             click.echo(render.to_json(w.to_dict()), nl=False)
@@ -136,7 +136,7 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
     else:
         seen: set = set()
         for t in trees:
-            click.echo(t.atom)
+            click.echo(render.terminal_lines(t.atom))
             click.echo("\n".join(render.tree_lines(t, "  ", seen, depth)))
 
 
@@ -169,13 +169,11 @@ def test_cmd(paths, coverage, quiet, policy_dirs):
             unchecked += 1
         elif o.problems:
             failed += 1
-            click.echo(f"FAIL {o.scenario.source} ({o.scenario.id})")
-            for p in o.problems:
-                click.echo(f"  {p}")
+            click.echo(render.terminal_lines(f"FAIL {o.label}", *(f"  {p}" for p in o.problems)))
         else:
             passed += 1
             if not quiet:
-                click.echo(f"ok   {o.scenario.source}")
+                click.echo(render.terminal_lines(f"ok   {o.source}"))
     uncovered = []
     if coverage:
         used = testing.exercised_rules(evaluations)
@@ -183,7 +181,7 @@ def test_cmd(paths, coverage, quiet, policy_dirs):
         total = len(engine.policy.rules)
         click.echo(f"coverage: {total - len(uncovered)} of {total} rules exercised")
         for r in uncovered:
-            click.echo(f"  never exercised: {r.id}  ({r.file}:{r.line})")
+            click.echo(render.terminal_lines(f"  never exercised: {r.id}  ({r.file}:{r.line})"))
     if unchecked:
         click.echo(f"{unchecked} scenario(s) have no [expect]")
     click.echo(f"{passed} passed, {failed} failed")
@@ -215,10 +213,10 @@ def rules(fmt, policy_dirs):
                 click.echo(f"\n## {folder}\n\n| id | in force | citation | text |\n|---|---|---|---|")
                 current = folder
             cells = [r["id"], r["in_force"], r["citation"], r["text"]]
-            click.echo("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            click.echo("| " + " | ".join(map(render.markdown_cell, cells)) + " |")
     else:
         for r in rows:
-            click.echo(f"{r['id']}  ({r['in_force']})\n    {r['citation']}\n    {r['text']}")
+            click.echo(render.terminal_lines(f"{r['id']}  ({r['in_force']})", f"    {r['citation']}", f"    {r['text']}"))
 
 
 @cli.command()
@@ -229,18 +227,29 @@ def vocabulary():
 
 
 def main():
+    """Every error a user can cause is one printable line on stderr and exit status 2."""
+    from click.utils import PacifyFlushWrapper
+    from wfikb.escape import printable
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.UsageError as e:
+        where = e.ctx.command_path if e.ctx else "wfikb"
+        click.echo(printable(f"wfikb: error: {e.format_message()} (see: {where} --help)"), err=True)
+        sys.exit(2)
     except click.ClickException as e:
-        e.show()
+        click.echo(printable(f"wfikb: error: {e.format_message()}"), err=True)
         sys.exit(e.exit_code if e.exit_code else 2)
     except WfikbError as e:
-        click.echo(f"wfikb: error: {e}", err=True)
+        click.echo(f"wfikb: error: {printable(e)}", err=True)
         sys.exit(2)
-    except SystemExit:
+    except SystemExit as e:
+        # click turns a closed stdout (`wfikb rules | head -1`) into exit 1 after pacifying the
+        # streams: the reader took what it wanted, which is success.
+        if isinstance(sys.stdout, PacifyFlushWrapper):
+            sys.exit(0)
         raise
     except BrokenPipeError:
         sys.exit(0)

@@ -1,4 +1,5 @@
 """Errors a user can cause and fix: each renders as one line naming file, key and what was expected."""
+from wfikb.escape import printable
 
 
 class WfikbError(Exception):
@@ -9,7 +10,8 @@ class InputError(WfikbError):
     def __init__(self, file: str, key: str | None, expected: str):
         self.file, self.key, self.expected = str(file), key, expected
         where = f"{self.file}: {key}" if key else self.file
-        super().__init__(f"{where}: {expected}")
+        # File and key names come from the user: a newline or escape code in them stays visible.
+        super().__init__(printable(f"{where}: {expected}"))
 
 
 class PolicyError(WfikbError):
@@ -17,4 +19,8 @@ class PolicyError(WfikbError):
 
 
 class QueryError(WfikbError):
-    """A conclusion name given to --why/--why-not cannot be read."""
+    """A conclusion name (--why/--why-not, [expect].conclusions) cannot be read."""
+
+    def __init__(self, name: str, expected: str):
+        self.name, self.expected = name, expected
+        super().__init__(printable(f"conclusion {name!r}: {expected}"))

@@ -1,7 +1,12 @@
-"""Renderers: the same results and trees as text for people, Markdown, or JSON for scripts."""
+"""Renderers: the same results and trees as text for people, Markdown, or JSON for scripts.
+
+Every line passes through `escape.printable` (Markdown also escapes markup): scenario strings such
+as a title or a conclusion name cannot add a line or steer the terminal."""
 from __future__ import annotations
 
 import json
+
+from wfikb.escape import json_safe, printable
 
 from wfikb.explanation import Node, WhyNot
 
@@ -11,7 +16,7 @@ KIND_MARK = {"derived": "", "policy": "", "scenario": "scenario: ", "not": "", "
 
 def to_json(data) -> str:
     """Stable JSON: equal input gives byte-identical output."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 # ------------------------------------------------------------------------ trees as text
@@ -22,7 +27,7 @@ def tree_lines(node: Node, indent: str = "", seen: set | None = None, depth: int
     lines = []
     cite = f"  [{node.rule}; {node.citation}]" if node.rule else ""
     key = f"  ({node.key})" if node.key else ""
-    lines.append(f"{indent}- {KIND_MARK.get(node.kind, '')}{node.text}{key}{cite}")
+    lines.append(printable(f"{indent}- {KIND_MARK.get(node.kind, '')}{node.text}{key}{cite}"))
     ident = (node.atom, node.rule)
     if node.children and ident in seen and node.kind == "derived":
         lines[-1] += "  (explained above)"
@@ -42,6 +47,10 @@ def _count(node: Node) -> int:
 
 
 def why_not_lines(w: WhyNot, indent: str = "", depth: int | None = None) -> list[str]:
+    return [printable(line) for line in _why_not_lines(w, indent, depth)]
+
+
+def _why_not_lines(w: WhyNot, indent: str, depth: int | None) -> list[str]:
     if w.holds:
         return [f"{indent}{w.atom} holds:"] + tree_lines(w.tree, indent + "  ", depth=depth)
     lines = [f"{indent}{w.text}."]
@@ -58,7 +67,7 @@ def why_not_lines(w: WhyNot, indent: str = "", depth: int | None = None) -> list
             for child in a.failed.children:
                 lines += tree_lines(child, indent + "        ", depth=depth)
         for deeper in a.deeper:
-            lines += why_not_lines(deeper, indent + "        ", depth)
+            lines += _why_not_lines(deeper, indent + "        ", depth)
     return lines
 
 
@@ -80,13 +89,23 @@ def evaluation_text(res: dict, title: str, trees: list[Node], depth: int | None 
     for node in trees:
         out.append(f"  {node.atom}")
         out += tree_lines(node, "    ", seen, depth)
-    return "\n".join(out) + "\n"
+    return "\n".join(map(printable, out)) + "\n"
 
 
 def tree_markdown(node: Node, depth: int = 0) -> list[str]:
     cite = f" — *{node.citation}* (`{node.rule}`)" if node.rule else ""
     key = f" (`{node.key}`)" if node.key else ""
-    lines = [f"{'  ' * depth}- {node.text}{key}{cite}"]
+    lines = [printable(f"{'  ' * depth}- {node.text}{key}{cite}", markup=True)]
     for c in node.children:
         lines += tree_markdown(c, depth + 1)
     return lines
+
+
+def terminal_lines(*texts) -> str:
+    """Plain lines for the terminal (CLI messages that carry user text), each made printable."""
+    return "\n".join(printable(t) for t in texts)
+
+
+def markdown_cell(text) -> str:
+    """A Markdown table cell: printable, markup escaped, `|` escaped."""
+    return printable(text, markup=True).replace("|", "\\|")

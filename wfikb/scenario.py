@@ -14,11 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from wfikb import vocabulary as voc
-from wfikb.errors import InputError
+from clingo import Number
+
+from wfikb.errors import InputError, QueryError
+from wfikb.texts import parse_conclusion
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 TOP_KEYS = ("id", "title", "date", "claimant", "ask", "expect")
 SCALE = {"money": 100, "hours": 100}
+# Input bounds (docs/scenarios.md, "Limits"): far above any real claim, low enough that a scenario
+# is read, grounded and explained in well under a second.
+MAX_FILE_BYTES = 1_000_000
+MAX_CHILDREN = 20
+MAX_DEPTH = 8            # tables and arrays within each other; a scenario needs 4
+MAX_DIGITS = 20          # digits of a JSON integer
 
 
 @dataclass
@@ -40,27 +49,86 @@ class Scenario:
 
 def load(path: str | Path) -> Scenario:
     path = Path(path)
+    kind = path.suffix.lower()
+    if kind not in (".toml", ".json"):
+        raise InputError(path, None, "expected a .toml or .json scenario file")
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise InputError(path, None, "no such file") from None
     except IsADirectoryError:
         raise InputError(path, None, "is a directory, expected a .toml or .json scenario file") from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise InputError(path, None, f"cannot read the file ({e.__class__.__name__})") from None
-    if path.suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputError(path, None, f"not valid JSON (line {e.lineno}: {e.msg})") from None
-    elif path.suffix == ".toml":
-        try:
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(path, None, f"expected a scenario file of at most {MAX_FILE_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")   # a byte-order mark, as some editors write, is not content
+    except UnicodeDecodeError as e:
+        raise InputError(path, None, f"expected UTF-8 text (byte {e.start + 1} is not)") from None
+    return from_dict(parse(text, kind, path), source=str(path))
+
+
+def parse(text: str, kind: str, path: str | Path = "<memory>") -> Any:
+    """TOML or JSON text as plain data; anything the parsers accept but a scenario never holds
+    (duplicate JSON keys, NaN, overlong numbers, deep nesting) is refused here, naming the file."""
+    try:
+        if kind == ".json":
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
+                              parse_int=_short_int)
+        else:
             data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InputError(path, None, f"not valid TOML ({e})") from None
-    else:
-        raise InputError(path, None, "expected a .toml or .json scenario file")
-    return from_dict(data, source=str(path))
+    except json.JSONDecodeError as e:
+        raise InputError(path, None, f"not valid JSON (line {e.lineno}: {e.msg})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(path, None, f"not valid TOML ({e})") from None
+    except _Refused as e:
+        raise InputError(path, e.key, e.args[0]) from None
+    except RecursionError:
+        raise InputError(path, None, f"expected tables and arrays nested at most {MAX_DEPTH} deep") from None
+    except ValueError as e:   # e.g. an integer longer than Python converts
+        raise InputError(path, None, f"not a valid {kind[1:].upper()} scenario ({str(e).split(':')[0]})") from None
+    if _depth(data) > MAX_DEPTH:
+        raise InputError(path, None, f"expected tables and arrays nested at most {MAX_DEPTH} deep")
+    return data
+
+
+class _Refused(ValueError):
+    def __init__(self, expected: str, key: str | None = None):
+        super().__init__(expected)
+        self.key = key
+
+
+def _no_duplicates(pairs):
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise _Refused("expected each key once in its object (TOML refuses duplicates too)", k)
+        out[k] = v
+    return out
+
+
+def _no_constant(name):
+    raise _Refused(f"expected a number, got {name}")
+
+
+def _short_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"expected numbers of at most {MAX_DIGITS} digits")
+    return int(digits)
+
+
+def _depth(data) -> int:
+    """How deeply tables and arrays nest, counted without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, d = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, d)
+            if d <= MAX_DEPTH:
+                stack.extend((v, d + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 def from_dict(data: Any, source: str = "<memory>") -> Scenario:
@@ -69,7 +137,7 @@ def from_dict(data: Any, source: str = "<memory>") -> Scenario:
         raise InputError(source, None, "expected a table (object) at the top level")
     v.no_unknown(data, TOP_KEYS, "")
     sid = v.require(data, "id", "")
-    if not isinstance(sid, str) or not ID_RE.match(sid):
+    if not isinstance(sid, str) or not ID_RE.fullmatch(sid):
         v.fail("id", "expected lowercase letters, digits and '-' (e.g. \"wrag-appellant\")", sid)
     title = data.get("title", "")
     if not isinstance(title, str):
@@ -171,6 +239,8 @@ class _Validator:
     def children(self, value, today):
         if not isinstance(value, list):
             self.fail("claimant.children", "expected an array of tables, each { born = DATE }", value)
+        if len(value) > MAX_CHILDREN:
+            self.fail("claimant.children", f"expected at most {MAX_CHILDREN} children; got {len(value)}")
         decl = voc.fields("child")
         out = []
         for i, child in enumerate(value, 1):
@@ -211,6 +281,11 @@ class _Validator:
                 vals = raw[key]
                 if not isinstance(vals, list) or not all(isinstance(x, str) for x in vals):
                     self.fail(f"expect.{key}", "expected a list of conclusion names such as \"regime=work_preparation\"", vals)
+                for i, name in enumerate(vals, 1):
+                    try:
+                        parse_conclusion(name, Number(0))
+                    except QueryError as e:
+                        self.fail(f"expect.{key}[{i}]", e.expected)
                 out[key] = list(vals)
         return out
 
@@ -220,5 +295,13 @@ def _bad():
 
 
 def _show(value) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, str) else json.dumps(value)
+    """A short, one-line picture of a value (whatever the Python API was handed)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 60:
+        return "a number of more than 60 digits"
+    if _depth(value) > MAX_DEPTH:
+        return f"a {type(value).__name__} nested more than {MAX_DEPTH} deep"
+    try:
+        text = json.dumps(value, default=str) if not isinstance(value, str) else json.dumps(value)
+    except ValueError:   # e.g. an integer inside a list, too long to convert
+        text = f"a {type(value).__name__}"
     return text if len(text) <= 60 else text[:57] + "..."

@@ -13,22 +13,37 @@ from wfikb.texts import parse_conclusion
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
+    """Every scenario file under `paths`, each once (a folder named twice, or a file inside a
+    folder also named, is read once)."""
     out: list[Path] = []
+    seen: set[Path] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(x for x in p.rglob("*") if x.suffix in (".toml", ".json") and x.is_file())
+            found = sorted(x for x in p.rglob("*") if x.suffix.lower() in (".toml", ".json") and x.is_file())
         elif p.exists():
-            out.append(p)
+            found = [p]
         else:
             raise InputError(p, None, "no such file or directory")
+        for x in found:
+            if x.resolve() not in seen:
+                seen.add(x.resolve())
+                out.append(x)
     return out
 
 
 @dataclass
 class Outcome:
-    scenario: Scenario
+    scenario: Scenario | None          # None: the file could not be read as a scenario
     problems: list[str] = field(default_factory=list)
     checked: bool = True
+    source: str = ""
+
+    def __post_init__(self):
+        self.source = self.source or self.scenario.source
+
+    @property
+    def label(self) -> str:
+        return f"{self.source} ({self.scenario.id})" if self.scenario else self.source
 
 
 def check(ev: Evaluation) -> Outcome:
@@ -63,14 +78,26 @@ def check(ev: Evaluation) -> Outcome:
 
 
 def run(engine: Engine, paths: list[str]) -> tuple[list[Evaluation], list[Outcome]]:
-    scenarios = [load(p) for p in scenario_files(paths)]
+    """Evaluate every readable scenario in one batch. A file that cannot be read, or repeats an
+    id, is a failed outcome carrying its one-line error; the others still run. Outcomes follow
+    the files' order."""
+    scenarios: list[Scenario] = []
+    order: list[Outcome | Scenario] = []
     seen: dict[str, str] = {}
-    for sc in scenarios:
-        if sc.id in seen:
-            raise InputError(sc.source, "id", f"expected a unique id; {sc.id!r} is also used by {seen[sc.id]}")
+    for p in scenario_files(paths):
+        try:
+            sc = load(p)
+            if sc.id in seen:
+                raise InputError(sc.source, "id", f"expected a unique id; {sc.id!r} is also used by {seen[sc.id]}")
+        except InputError as e:
+            order.append(Outcome(None, [str(e)], source=str(p)))
+            continue
         seen[sc.id] = sc.source
+        scenarios.append(sc)
+        order.append(sc)
     evaluations = engine.evaluate_batch(scenarios) if scenarios else []
-    return evaluations, [check(ev) for ev in evaluations]
+    checked = iter([check(ev) for ev in evaluations])
+    return evaluations, [o if isinstance(o, Outcome) else next(checked) for o in order]
 
 
 def exercised_rules(evaluations: list[Evaluation]) -> set[str]:

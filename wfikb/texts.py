@@ -136,31 +136,50 @@ def conclusion_name(sym: Symbol) -> str:
     return str(Function(sym.name, a[1:])) if a else str(sym)
 
 
+MAX_NAME = 200
+NOT_A_NAME = ("not a conclusion name; expected e.g. regime=work_preparation, activity=wfi:mandatory, "
+              "sanction_risk=wfi, letter=let_6, or an atom such as uc_within(s20)")
+
+
 def parse_conclusion(name: str, s: Symbol) -> Symbol:
-    """The atom a conclusion name stands for, in scenario s. Raises QueryError when unreadable."""
+    """The atom a conclusion name stands for, in scenario s. Raises QueryError when unreadable:
+    not printable ASCII, not a term, or a scenario fact whose arguments do not fit it."""
     text = name.strip()
+    if not text.isascii() or not text.isprintable() or not 0 < len(text) <= MAX_NAME:
+        raise QueryError(name, f"expected a name in printable ASCII of at most {MAX_NAME} characters, "
+                               "e.g. regime=work_preparation")
     try:
-        if "=" in text:
-            key, value = (x.strip() for x in text.split("=", 1))
-            if key == "regime":
-                return Function("regime", [s, _term(value)])
-            if key == "activity":
-                if ":" not in value:
-                    raise QueryError(f"--why: {name!r}: expected activity=ACTIVITY:STATUS, e.g. activity=wfi:mandatory")
-                act, status = value.split(":", 1)
-                return Function("status", [s, _term(act), _term(status)])
-            if key == "sanction_risk":
-                return Function("sanction_risk", [s, _term(value)])
-            return Function("conclude", [s, _term(key), _term(value)])
-        term = _term(text)
-        if term.type != SymbolType.Function or not term.name:
-            raise QueryError(f"--why: {name!r}: expected a conclusion such as regime=work_preparation or an atom such as uc_within(s20)")
-        return Function(term.name, [s, *term.arguments])
-    except QueryError:
-        raise
+        atom = _conclusion_atom(name, text, s)
     except RuntimeError:
-        raise QueryError(f"--why: {name!r}: not a conclusion name; expected e.g. regime=work_preparation, "
-                         "activity=wfi:mandatory, sanction_risk=wfi, letter=let_6") from None
+        raise QueryError(name, NOT_A_NAME) from None
+    if is_input((atom.name, len(atom.arguments))):
+        # A scenario fact is shown through the vocabulary; one that cannot be (benefit(1),
+        # child(x), date_of(1,2,3)) cannot be a fact of any scenario.
+        try:
+            input_text(atom)
+        except (RuntimeError, LookupError, ValueError, StopIteration, AttributeError, TypeError):
+            raise QueryError(name, f"{atom.name}/{len(atom.arguments) - 1} is a scenario fact and these "
+                                   "arguments do not fit it (see `wfikb vocabulary`)") from None
+    return atom
+
+
+def _conclusion_atom(name: str, text: str, s: Symbol) -> Symbol:
+    if "=" in text:
+        key, value = (x.strip() for x in text.split("=", 1))
+        if key == "regime":
+            return Function("regime", [s, _term(value)])
+        if key == "activity":
+            if ":" not in value:
+                raise QueryError(name, "expected activity=ACTIVITY:STATUS, e.g. activity=wfi:mandatory")
+            act, status = value.split(":", 1)
+            return Function("status", [s, _term(act), _term(status)])
+        if key == "sanction_risk":
+            return Function("sanction_risk", [s, _term(value)])
+        return Function("conclude", [s, _term(key), _term(value)])
+    term = _term(text)
+    if term.type != SymbolType.Function or not term.name:
+        raise QueryError(name, "expected a conclusion such as regime=work_preparation or an atom such as uc_within(s20)")
+    return Function(term.name, [s, *term.arguments])
 
 
 def _term(text: str) -> Symbol:
