@@ -9,7 +9,7 @@ from wfikb.engine import Engine, Evaluation
 from wfikb.errors import InputError, QueryError
 from wfikb.terms import instantiate
 from wfikb.scenario import Scenario, load
-from wfikb.texts import parse_conclusion
+from wfikb.model import parse_conclusion
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
