@@ -3,7 +3,7 @@ import pytest
 
 from conftest import EXAMPLE, ROOT, wfikb
 from wfikb import result as results, testing
-from wfikb.explanation import unfold
+from wfikb.graph import unfold
 from wfikb.scenario import load
 
 

@@ -5,7 +5,7 @@ from clingo import Function, Number
 
 from conftest import FIXTURES
 from wfikb import result as results
-from wfikb.explanation import unfold
+from wfikb.graph import unfold
 from wfikb.model import OUTPUTS, Status, conclusion_name, parse_conclusion
 from wfikb.scenario import from_dict, load
 

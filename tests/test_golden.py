@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, wfikb
 from wfikb import result as results
-from wfikb.explanation import unfold
+from wfikb.graph import unfold
 from wfikb.scenario import load
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -115,7 +115,7 @@ def explain(file, why, why_not, fmt, depth, pretty, policy_dirs):
       wfikb explain case.toml --why-not activity=work_programme:mandatory
       wfikb explain case.toml --why-not regime=work_focused_interview --format json
     """
-    from wfikb.explanation import Fold
+    from wfikb.graph import Fold
     from wfikb.model import parse_conclusion
     from wfikb.scenario import load
     if why and why_not:

@@ -1,9 +1,12 @@
-"""Explanation trees, assembled from what the solver recorded.
+"""Explanation trees, assembled from what the solver recorded (read through `wfikb.model.Model`).
 
-For every rule instance that fired, the model holds `_fired(K, (V1..Vn))`: the clause and the
-values of its variables. `Derivation.tree(atom)` picks the recorded instance whose head is the atom
-and rebuilds its conditions from those values: positive conditions (explained in turn, down to the
-scenario's own facts), "no evidence that …" conditions and comparisons. Nothing is re-derived.
+For every rule instance that fired, the model holds the clause and the values of its variables.
+`Derivation.tree(atom)` picks the recorded instance whose head is the atom and rebuilds its
+conditions from those values: positive conditions (explained in turn, down to the scenario's own
+facts), "no evidence that …" conditions and comparisons. Nothing is re-derived. Each atom's node is
+built once, on first request, and shared by every tree that uses it. A parameter lookup is one leaf
+built from the `param/4` fact in force; an equality that only carries a value is not shown; an
+enum value in a rule's text reads as the vocabulary's words.
 
 `Derivation.why_not(atom)` answers for an atom that does not hold: every clause whose head could
 produce it, the conditions that held, and the first that failed (missing, blocked by an exception
@@ -67,43 +70,6 @@ class Node:
         return list(seen)
 
 
-class Fold:
-    """One JSON document's explanation nodes (contract 1.2 section 3): every node carries an `id`;
-    a node already given in full appears again only as {"ref": ID}, and only inside a `because`
-    list. Entries outside `because` (a conclusion, a why-not's held and failed conditions) always
-    carry their header, with children folded."""
-
-    def __init__(self):
-        self.ids: dict[tuple, str] = {}
-        self.count = 0
-
-    def entry(self, node: Node) -> dict:
-        self.count += 1
-        ident = str(self.count)
-        self.ids.setdefault(node.ident, ident)
-        return {"id": ident, **node.header(), "because": [self.inner(c) for c in node.children]}
-
-    def inner(self, node: Node) -> dict:
-        known = self.ids.get(node.ident)
-        return {"ref": known} if known else self.entry(node)
-
-
-def unfold(entries: list[dict]) -> list[dict]:
-    """Folded JSON entries (conclusions, in document order) as plain nested trees, each
-    {"ref": ID} replaced by a copy of the node given in full under that id."""
-    full: dict[str, dict] = {}
-
-    def expand(d: dict) -> dict:
-        if "ref" in d:
-            return expand_known(full[d["ref"]])
-        full.setdefault(d["id"], d)
-        return {**d, "because": [expand(c) for c in d["because"]]}
-
-    def expand_known(d: dict) -> dict:
-        return {**d, "because": [expand(c) for c in d["because"]]}
-    return [expand(e) for e in entries]
-
-
 @dataclass
 class Attempt:
     """One clause that could have derived the atom, and how far it got."""
@@ -119,7 +85,7 @@ class Attempt:
         """The rule's text with what the head fixes filled in."""
         return texts.fill(self.clause.rule.text, self.env)
 
-    def to_dict(self, fold: Fold) -> dict:
+    def to_dict(self, fold: "Fold") -> dict:
         r = self.clause.rule
         return {"rule": r.id, "citation": r.cite, "text": self.text, "in_force": r.window_text,
                 "held": [fold.entry(h) for h in self.held], "reason": self.reason,
@@ -135,7 +101,8 @@ class WhyNot:
     attempts: list[Attempt] = field(default_factory=list)
     tree: Node | None = None
 
-    def to_dict(self, fold: Fold | None = None) -> dict:
+    def to_dict(self, fold: "Fold | None" = None) -> dict:
+        from wfikb.graph import Fold
         fold = fold or Fold()
         d = {"conclusion": self.atom, "holds": self.holds, "text": self.text}
         if self.tree:
@@ -173,8 +140,8 @@ class Derivation:
         if sig and texts.is_input(sig) and sym in self.model.inputs:
             text, key = texts.input_text(sym)
             node = Node(self.show(sym), text, "scenario", key=key or None)
-        elif sig == PARAM_LOOKUP and self.model.param(*sym.arguments[1:]) is not None:
-            node = self._param_node(sym, self.model.param(*sym.arguments[1:]))
+        elif sig == PARAM_LOOKUP and (prm := self.model.param(*sym.arguments[1:])) is not None:
+            node = self._param_node(sym, prm)
         elif sym in self.policy.fact_index:
             c = self.policy.fact_index[sym]
             node = Node(self.show(sym), texts.fill(c.rule.text, match(c.head, sym, {}) or {}), "policy",
@@ -202,7 +169,7 @@ class Derivation:
         window = (f"in force from {texts.fmt(Number(prm.start), 'date')}" if prm.end == FOREVER else
                   f"in force from {texts.fmt(Number(prm.start), 'date')} to {texts.fmt(Number(prm.end), 'date')}")
         c = prm.clause
-        said = texts.fill(c.rule.text, match(c.head, c_sym(prm), {}) or {}).rstrip(". ") if c else ""
+        said = texts.fill(c.rule.text, match(c.head, _param_fact(prm), {}) or {}).rstrip(". ") if c else ""
         text = f"{prm.name} is {texts.fmt(prm.value)} on this date, {window}"
         return Node(self.show(sym), f"{said} ({text})" if said else text, "parameter",
                     c.rule.id if c else None, c.rule.cite if c else None)
@@ -347,7 +314,7 @@ class Derivation:
         return self.show(sym)
 
 
-def c_sym(prm: Param) -> Symbol:
+def _param_fact(prm: Param) -> Symbol:
     return Function("param", [prm.name, prm.value, Number(prm.start), Number(prm.end)])
 
 

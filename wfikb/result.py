@@ -5,7 +5,7 @@ from __future__ import annotations
 from clingo import Function, Symbol
 
 from wfikb.engine import Evaluation
-from wfikb.explanation import Fold
+from wfikb.graph import Fold
 from wfikb.model import SANCTION_ANSWER, Status, conclusion_name
 
 
