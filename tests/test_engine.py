@@ -185,3 +185,22 @@ def test_disabling_an_unknown_rule_is_an_error(tmp_path):
     (tmp_path / "o.lp").write_text("% @disable no.such.rule\n")
     with pytest.raises(PolicyError, match="@disable no.such.rule: no rule with that id"):
         Policy.load([FIXTURES / "policy", tmp_path])
+
+
+def test_a_why_not_answer_gives_each_node_once_with_ids(toy_engine):
+    ev = toy_engine.evaluate(toy(carers_allowance="receives"))
+    d = ev.derivation
+    w = d.why_not(Function("status", [d.s, Function("wfi"), Function("mandatory")])).to_dict()
+    [attempt] = w["candidates"]
+    assert attempt["failed"]["id"] and attempt["failed"]["atom"] == "can_require(wfi)"
+    [deeper] = attempt["why_not"]
+    [inner] = deeper["candidates"]
+    assert [h["atom"] for h in inner["held"]] == ["lone_parent", "young_child(1)"]
+    young = inner["held"][1]
+    assert [c["atom"] for c in young["because"]] == [
+        "child(1)", "years_since(child(1),born,2)", "p(toy_age_limit,3)", "2 < 3"]
+    blocked = inner["failed"]
+    assert blocked["text"] == "an exception applies: the claimant is exempt"
+    assert blocked["because"][0]["rule"] == "toy.exempt.carer"
+    ids = [attempt["failed"]["id"], *(h["id"] for h in inner["held"]), blocked["id"], blocked["because"][0]["id"]]
+    assert len(ids) == len(set(ids))
