@@ -113,7 +113,7 @@ def test_works_from_any_directory(tmp_path):
 def test_depth_summarises_deeper_steps_in_text():
     run = wfikb("explain", TOY, "--why", "activity=wfi:mandatory", "--depth", "1", "--policy", TOY_POLICY)
     assert run.code == 0, run.err
-    assert "- [2] A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]  (7 more steps)" in run.out
+    assert "- A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]  (7 more steps)" in run.out
     assert "child 1 is aged 2" not in run.out
 
 

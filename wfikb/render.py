@@ -43,13 +43,13 @@ def tree_lines(node: Node, indent: str = "", seen: Numbers | None = None, depth:
     key = f"  ({node.key})" if node.key else ""
     if not node.children:
         return [f"{indent}- {KIND_MARK.get(node.kind, '')}{node.text}{key}{cite}"]
-    number = seen.first(node)
-    if number is None:
+    if node.ident in seen.of:
         return [f"{indent}- {node.text}  (see [{seen.of[node.ident]}] above)"]
-    line = f"{indent}- [{number}] {KIND_MARK.get(node.kind, '')}{node.text}{key}{cite}"
     if depth is not None and depth <= 0:
+        # summarised, not shown in full: left unnumbered so that nothing refers back to it
         n = _count(node, set()) - 1
-        return [f"{line}  ({n} more step{'s' if n != 1 else ''})"]
+        return [f"{indent}- {KIND_MARK.get(node.kind, '')}{node.text}{key}{cite}  ({n} more step{'s' if n != 1 else ''})"]
+    line = f"{indent}- [{seen.first(node)}] {KIND_MARK.get(node.kind, '')}{node.text}{key}{cite}"
     lines = [line]
     for child in node.children:
         lines += tree_lines(child, indent + "    ", seen, None if depth is None else depth - 1)
