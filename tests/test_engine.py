@@ -204,3 +204,26 @@ def test_a_why_not_answer_gives_each_node_once_with_ids(toy_engine):
     assert blocked["because"][0]["rule"] == "toy.exempt.carer"
     ids = [attempt["failed"]["id"], *(h["id"] for h in inner["held"]), blocked["id"], blocked["because"][0]["id"]]
     assert len(ids) == len(set(ids))
+
+
+def test_markdown_numbers_a_shared_step_once_and_refers_back_to_it(toy_engine):
+    from wfikb.render import Numbers, tree_markdown
+    ev = toy_engine.evaluate(load(TOY))
+    d, seen = ev.derivation, Numbers()
+    lines = []
+    for sym in results.conclusion_atoms(ev)[:2]:
+        lines += tree_markdown(d.tree(sym), 0, seen)
+    assert lines[2] == "  - [2] Child 1 is aged 2, under the age limit of 3. — *Toy Act s.2; seed S9.9* (`toy.young_child`)"
+    assert "    - Child 1 is aged 2, under the age limit of 3. (see [2] above)" in lines
+    assert sum("Toy Act s.1 as amended" in line for line in lines) == 1
+
+
+def test_explain_json_of_every_conclusion_is_folded():
+    from conftest import TOY_POLICY, wfikb
+    from wfikb.graph import unfold
+    run = wfikb("explain", TOY, "--format", "json", "--policy", TOY_POLICY)
+    assert run.code == 0, run.err
+    entries = run.json()
+    assert [e["id"] for e in entries] == ["1", "8", "13"]
+    assert entries[1]["because"][1]["because"][1] == {"ref": "3"}
+    assert unfold(entries)[1]["because"][1]["because"][1]["atom"] == "young_child(1)"
