@@ -26,12 +26,14 @@ def test_evaluate_json_follows_the_contract_and_is_byte_identical_between_runs()
 
 
 def test_evaluate_text_shows_each_activity_then_why():
-    run = wfikb("evaluate", TOY, "--policy", TOY_POLICY)
+    run = wfikb("evaluate", TOY, "--full", "--policy", TOY_POLICY)
     assert run.code == 0, run.err
     assert "Regime: work_focused_interview" in run.out
     assert "wfi                    mandatory" in run.out
-    assert "- A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]" in run.out
-    assert "(explained above)" in run.out   # the shared young-child explanation is not repeated
+    assert "- [4] A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]" in run.out
+    # the shared young-child explanation is given once, then referred back to by its number
+    assert "- [2] Child 1 is aged 2, under the age limit of 3.  [toy.young_child; Toy Act s.2; seed S9.9]" in run.out
+    assert "- Child 1 is aged 2, under the age limit of 3.  (see [2] above)" in run.out
 
 
 def test_explain_why_prints_the_derivation_with_citations():
@@ -39,7 +41,7 @@ def test_explain_why_prints_the_derivation_with_citations():
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert lines[0] == "activity=wfi:mandatory holds:"
-    assert "  - wfi is mandatory.  [toy.status.mandatory; Toy status]" in lines
+    assert "  - [1] wfi is mandatory.  [toy.status.mandatory; Toy status]" in lines
     assert any("scenario: child 1 is aged 2  (claimant.children[1].born)" in l for l in lines)
 
 
@@ -139,7 +141,7 @@ def test_works_from_any_directory(tmp_path):
 def test_depth_summarises_deeper_steps_in_text():
     run = wfikb("explain", TOY, "--why", "activity=wfi:mandatory", "--depth", "1", "--policy", TOY_POLICY)
     assert run.code == 0, run.err
-    assert "- A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]  (11 more steps)" in run.out
+    assert "- A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]  (7 more steps)" in run.out
     assert "child 1 is aged 2" not in run.out
 
 

@@ -3,6 +3,7 @@ import pytest
 
 from conftest import EXAMPLE, ROOT, wfikb
 from wfikb import result as results, testing
+from wfikb.graph import unfold
 from wfikb.scenario import load
 
 
@@ -53,7 +54,7 @@ def test_the_wrag_appellant_has_the_new_joiners_wfi_but_no_work_programme(engine
     assert acts["new_joiners_wfi"]["status"] == "mandatory" and acts["new_joiners_wfi"]["sanction_risk"] is True
     assert acts["work_programme"]["status"] == "not_permitted" and acts["work_programme"]["sanction_risk"] is False
     assert acts["group_information_session"]["status"] == "voluntary"
-    trees = {c["atom"]: c for c in res["conclusions"]}
+    trees = {c["atom"]: c for c in unfold(res["conclusions"])}
     njwfi = trees["activity=new_joiners_wfi:mandatory"]
     wp = trees["activity=work_programme:not_permitted"]
     # each explained down to the scenario's own facts, with the seed statement cited beside the law

@@ -5,6 +5,8 @@ from clingo import Function, Number
 
 from conftest import FIXTURES
 from wfikb import result as results
+from wfikb.graph import unfold
+from wfikb.model import OUTPUTS, Status, conclusion_name, parse_conclusion
 from wfikb.scenario import from_dict, load
 
 TOY = FIXTURES / "scenarios" / "toy-lone-parent.toml"
@@ -24,42 +26,78 @@ def test_a_conclusion_is_explained_down_to_the_scenario_facts(toy_engine):
     assert res["regime"] == "work_focused_interview"
     assert res["activities"]["wfi"] == {
         "status": "mandatory", "sanction_risk": False,
-        "because": ["toy.status.mandatory", "toy.require_wfi", "toy.young_child", "toy.param_in_force",
-                    "toy.param.age_limit.new"]}
-    tree = next(c for c in res["conclusions"] if c["atom"] == "activity=wfi:mandatory")
-    assert tree == {
-        "atom": "activity=wfi:mandatory", "text": "wfi is mandatory.", "kind": "derived",
+        "because": ["toy.status.mandatory", "toy.require_wfi", "toy.young_child", "toy.param.age_limit.new"]}
+    regime, wfi = res["conclusions"][:2]
+    # the young child is explained in full under the regime, where it is met first ...
+    young = {"id": "3", "atom": "young_child(1)", "kind": "derived", "rule": "toy.young_child",
+             "citation": "Toy Act s.2; seed S9.9", "text": "Child 1 is aged 2, under the age limit of 3.",
+             "because": [
+                 {"id": "4", "atom": "child(1)", "text": "the claimant has child 1", "kind": "scenario",
+                  "key": "claimant.children[1]", "because": []},
+                 {"id": "5", "atom": "years_since(child(1),born,2)", "text": "child 1 is aged 2", "kind": "scenario",
+                  "key": "claimant.children[1].born", "because": []},
+                 # the parameter lookup is one leaf: the param/4 fact in force, its value and window
+                 {"id": "6", "atom": "p(toy_age_limit,3)", "kind": "parameter", "rule": "toy.param.age_limit.new",
+                  "citation": "Toy Act s.1 as amended",
+                  "text": "The age limit is 3 (toy_age_limit is 3 on this date, in force from 2015-01-01)",
+                  "because": []},
+                 {"id": "7", "atom": "2 < 3", "text": "2 < 3 (A < L)", "kind": "comparison", "because": []}]}
+    assert regime["because"][1] == young
+    # ... and referred to by its id under the activity
+    assert wfi == {
+        "id": "8", "atom": "activity=wfi:mandatory", "text": "wfi is mandatory.", "kind": "derived",
         "rule": "toy.status.mandatory", "citation": "Toy status",
         "because": [
-            {"atom": "asked(wfi)", "text": "the claimant is asked about wfi", "kind": "scenario",
+            {"id": "9", "atom": "asked(wfi)", "text": "the claimant is asked about wfi", "kind": "scenario",
              "key": "ask.activities", "because": []},
-            {"atom": "can_require(wfi)", "kind": "derived", "rule": "toy.require_wfi", "citation": "Toy Act s.4",
-             "text": "A lone parent with a young child can be required to attend a WFI.",
+            {"id": "10", "atom": "can_require(wfi)", "kind": "derived", "rule": "toy.require_wfi",
+             "citation": "Toy Act s.4", "text": "A lone parent with a young child can be required to attend a WFI.",
              "because": [
-                 {"atom": "lone_parent", "text": "the claimant is a lone parent", "kind": "scenario",
+                 {"id": "11", "atom": "lone_parent", "text": "the claimant is a lone parent", "kind": "scenario",
                   "key": "claimant.lone_parent", "because": []},
-                 {"atom": "young_child(1)", "kind": "derived", "rule": "toy.young_child",
-                  "citation": "Toy Act s.2; seed S9.9", "text": "Child 1 is aged 2, under the age limit of 3.",
-                  "because": [
-                      {"atom": "child(1)", "text": "the claimant has child 1", "kind": "scenario",
-                       "key": "claimant.children[1]", "because": []},
-                      {"atom": "years_since(child(1),born,2)", "text": "child 1 is aged 2", "kind": "scenario",
-                       "key": "claimant.children[1].born", "because": []},
-                      {"atom": "p(toy_age_limit,3)", "kind": "derived", "rule": "toy.param_in_force",
-                       "citation": "Toy parameters", "text": "toy_age_limit is 3 on this date.",
-                       "because": [
-                           {"atom": "today(20160301)", "text": "the rules are applied on 2016-03-01",
-                            "kind": "scenario", "key": "date", "because": []},
-                           {"atom": "param(toy_age_limit,3,20150101,99991231)", "kind": "policy",
-                            "rule": "toy.param.age_limit.new", "citation": "Toy Act s.1 as amended",
-                            "text": "The age limit is 3.", "because": []},
-                           {"atom": "2015-01-01 <= 2016-03-01", "text": "2015-01-01 <= 2016-03-01 (F <= D)",
-                            "kind": "comparison", "because": []},
-                           {"atom": "2016-03-01 <= 9999-12-31", "text": "2016-03-01 <= 9999-12-31 (D <= T)",
-                            "kind": "comparison", "because": []}]},
-                      {"atom": "2 < 3", "text": "2 < 3 (A < L)", "kind": "comparison", "because": []}]},
-                 {"atom": "not exempt", "text": "no evidence that the claimant is exempt", "kind": "not",
+                 {"ref": "3"},
+                 {"id": "12", "atom": "not exempt", "text": "no evidence that the claimant is exempt", "kind": "not",
                   "because": []}]}]}
+
+
+def test_the_model_answers_without_the_explainer(toy_engine):
+    ev = toy_engine.evaluate(load(TOY))
+    m = ev.model
+    assert m.regime() == "work_focused_interview"
+    assert m.query(Status) == [Status("wfi", "mandatory"), Status("work_related_activity", "voluntary")]
+    assert m.status("wfi") == "mandatory" and m.status("work_programme") is None
+    assert m.sanction_risk("wfi") is False
+    prm = m.param(Function("toy_age_limit"))
+    assert (prm.value, prm.start, prm.end, prm.clause.rule.id) == (Number(3), 20150101, 99991231,
+                                                                   "toy.param.age_limit.new")
+    assert ev._derivation is None            # nothing above built an explanation
+
+
+def test_each_output_is_named_and_parsed_back_through_its_one_declaration():
+    s = Number(0)
+    for name, sym in [("regime=work_preparation", Function("regime", [s, Function("work_preparation")])),
+                      ("activity=wfi:mandatory", Function("status", [s, Function("wfi"), Function("mandatory")])),
+                      ("sanction_risk=wfi", Function("sanction_risk", [s, Function("wfi")])),
+                      ("letter=let_6", Function("conclude", [s, Function("letter"), Function("let_6")])),
+                      ("failure_consequence(wfi)=benefit_reduction",
+                       Function("conclude", [s, Function("failure_consequence", [Function("wfi")]),
+                                             Function("benefit_reduction")]))]:
+        assert parse_conclusion(name, s) == sym
+        assert conclusion_name(sym) == name
+    assert [o.signature() for o in OUTPUTS] == [("regime", 2), ("status", 3), ("sanction_risk", 2), ("conclude", 3)]
+
+
+def test_a_value_binding_is_no_condition_and_an_enum_value_reads_as_words(tmp_path):
+    from wfikb.engine import Engine
+    from wfikb.policy_loader import Policy
+    from conftest import TOY_POLICY
+    (tmp_path / "named.lp").write_text(
+        "% @rule toy.named\n% @cite Toy Act s.7\n% @text The claimant receives {B} and is asked about {A}.\n"
+        "conclude(S, named, A) :- benefit(S, B), B = universal_credit, asked(S, A), A = wfi, wfi = wfi.\n")
+    ev = Engine(Policy.load([TOY_POLICY, tmp_path])).evaluate(toy())
+    [named] = [c for c in unfold(results.result(ev)["conclusions"]) if c["atom"] == "named=wfi"]
+    assert named["text"] == "The claimant receives Universal Credit and is asked about wfi."
+    assert [c["atom"] for c in named["because"]] == ["benefit(universal_credit)", "asked(wfi)"]
 
 
 def test_dated_parameters_apply_as_in_force_on_the_scenario_date(toy_engine):
@@ -120,6 +158,7 @@ def test_rules_no_longer_in_force_still_explain_past_dates(toy_engine):
     assert res["activities"]["work_related_activity"]["status"] == "mandatory"
     tree = next(c for c in res["conclusions"] if c["atom"] == "activity=work_related_activity:mandatory")
     old_rule = tree["because"][1]
+    assert "id" in old_rule
     assert old_rule["rule"] == "toy.old_rule"
     assert old_rule["because"][0]["text"] == "the rule is in force on the scenario date (… to 2014-12-31)"
 
@@ -146,3 +185,45 @@ def test_disabling_an_unknown_rule_is_an_error(tmp_path):
     (tmp_path / "o.lp").write_text("% @disable no.such.rule\n")
     with pytest.raises(PolicyError, match="@disable no.such.rule: no rule with that id"):
         Policy.load([FIXTURES / "policy", tmp_path])
+
+
+def test_a_why_not_answer_gives_each_node_once_with_ids(toy_engine):
+    ev = toy_engine.evaluate(toy(carers_allowance="receives"))
+    d = ev.derivation
+    w = d.why_not(Function("status", [d.s, Function("wfi"), Function("mandatory")])).to_dict()
+    [attempt] = w["candidates"]
+    assert attempt["failed"]["id"] and attempt["failed"]["atom"] == "can_require(wfi)"
+    [deeper] = attempt["why_not"]
+    [inner] = deeper["candidates"]
+    assert [h["atom"] for h in inner["held"]] == ["lone_parent", "young_child(1)"]
+    young = inner["held"][1]
+    assert [c["atom"] for c in young["because"]] == [
+        "child(1)", "years_since(child(1),born,2)", "p(toy_age_limit,3)", "2 < 3"]
+    blocked = inner["failed"]
+    assert blocked["text"] == "an exception applies: the claimant is exempt"
+    assert blocked["because"][0]["rule"] == "toy.exempt.carer"
+    ids = [attempt["failed"]["id"], *(h["id"] for h in inner["held"]), blocked["id"], blocked["because"][0]["id"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_markdown_numbers_a_shared_step_once_and_refers_back_to_it(toy_engine):
+    from wfikb.render import Numbers, tree_markdown
+    ev = toy_engine.evaluate(load(TOY))
+    d, seen = ev.derivation, Numbers()
+    lines = []
+    for sym in results.conclusion_atoms(ev)[:2]:
+        lines += tree_markdown(d.tree(sym), 0, seen)
+    assert lines[2] == "  - [2] Child 1 is aged 2, under the age limit of 3. — *Toy Act s.2; seed S9.9* (`toy.young_child`)"
+    assert "    - Child 1 is aged 2, under the age limit of 3. (see [2] above)" in lines
+    assert sum("Toy Act s.1 as amended" in line for line in lines) == 1
+
+
+def test_explain_json_of_every_conclusion_is_folded():
+    from conftest import TOY_POLICY, wfikb
+    from wfikb.graph import unfold
+    run = wfikb("explain", TOY, "--format", "json", "--policy", TOY_POLICY)
+    assert run.code == 0, run.err
+    entries = run.json()
+    assert [e["id"] for e in entries] == ["1", "8", "13"]
+    assert entries[1]["because"][1]["because"][1] == {"ref": "3"}
+    assert unfold(entries)[1]["because"][1]["because"][1]["atom"] == "young_child(1)"

@@ -2,22 +2,20 @@
 from hypothesis import HealthCheck, given, settings
 
 from wfikb import result as results
+from wfikb.model import Regime, Status
 from wfikb.strategies import scenarios
-
-REGIMES = {"no_work_related_requirements", "work_focused_interview", "work_preparation",
-           "all_work_related_requirements"}
+from wfikb.vocabulary import REGIMES
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_every_asked_activity_gets_exactly_one_status_and_every_uc_claimant_one_regime(engine, sc):
-    ev = engine.evaluate(sc)
-    d = ev.derivation
-    statuses = d.atoms_of(("status", 3))
+    m = engine.evaluate(sc).model
+    statuses = m.query(Status)
     for act in sc.activities:
-        got = [s.arguments[2].name for s in statuses if s.arguments[1].name == act]
+        got = [s.status for s in statuses if s.activity == act]
         assert len(got) == 1, (act, got)
-    regimes = [r.arguments[1].name for r in d.atoms_of(("regime", 2))]
+    regimes = [r.regime for r in m.query(Regime)]
     if sc.claimant["benefit"] == "universal_credit":
         assert len(regimes) == 1 and regimes[0] in REGIMES
     else:

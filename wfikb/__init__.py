@@ -2,7 +2,8 @@
 
 Data flows one way:
 scenario file -> `scenario` (validated) -> `facts` (clingo symbols) -> `engine` (one clingo
-control per batch, policy from `policy_loader`) -> `evaluation` (conclusions, derivation trees,
-why-not) -> `render` (text, Markdown, JSON).
+control per batch, policy from `policy_loader`) -> `model` (what holds, typed outputs) ->
+`explanation` (derivation trees, why-not) -> `result` (contract JSON) -> `render` (text,
+Markdown, JSON).
 """
 __version__ = "0.1.0"

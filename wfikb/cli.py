@@ -12,6 +12,7 @@ from wfikb.errors import WfikbError
 FORMAT = click.Choice(["text", "json"])
 depth_option = click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
                             help="Text: show explanations N steps deep (default: all the way to the scenario's facts).")
+pretty_option = click.option("--pretty", is_flag=True, help="JSON: indent (default: compact).")
 
 
 def _policy(policy_dirs):
@@ -61,27 +62,33 @@ def cli():
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@click.option("--full", is_flag=True, help="Text: after the outcome, the full derivation of every conclusion.")
 @depth_option
+@pretty_option
 @policy_option
-def evaluate(file, fmt, depth, policy_dirs):
+def evaluate(file, fmt, full, depth, pretty, policy_dirs):
     """Evaluate one scenario FILE: regime, each activity's status and sanction risk, and why.
 
     \b
     Examples:
       wfikb evaluate scenarios/examples/wrag-appellant-new-joiners.toml
+      wfikb evaluate my-case.toml --full
       wfikb evaluate my-case.toml --depth 2
       wfikb evaluate my-case.toml --format json > result.json
     """
+    from wfikb.model import Status
     from wfikb.scenario import load
     sc = load(file)
     ev = _engine(policy_dirs).evaluate(sc)
     res = results.result(ev)
     if fmt == "json":
-        click.echo(render.to_json(res), nl=False)
+        click.echo(render.to_json(res, pretty), nl=False)
     else:
         d = ev.derivation
         trees = [d.tree(sym) for sym in results.conclusion_atoms(ev)]
-        click.echo(render.evaluation_text(res, sc.title, trees, depth), nl=False)
+        reasons = {a: render.decisive(d.tree(Status(a, e["status"]).symbol(d.s)))
+                   for a, e in res["activities"].items() if e["status"]}
+        click.echo(render.evaluation_text(res, sc.title, trees, depth, full, reasons, file), nl=False)
 
 
 @cli.command()
@@ -91,8 +98,9 @@ def evaluate(file, fmt, depth, policy_dirs):
               help="Explain why CONCLUSION does not hold: each rule that could conclude it and what failed.")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @depth_option
+@pretty_option
 @policy_option
-def explain(file, why, why_not, fmt, depth, policy_dirs):
+def explain(file, why, why_not, fmt, depth, pretty, policy_dirs):
     """Show the derivation of a conclusion in scenario FILE, or why one does not hold.
 
     Without --why or --why-not, explains every conclusion. CONCLUSION is named as the output
@@ -107,8 +115,9 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
       wfikb explain case.toml --why-not activity=work_programme:mandatory
       wfikb explain case.toml --why-not regime=work_focused_interview --format json
     """
+    from wfikb.graph import Fold
+    from wfikb.model import parse_conclusion
     from wfikb.scenario import load
-    from wfikb.texts import parse_conclusion
     if why and why_not:
         raise click.UsageError("give --why or --why-not, not both")
     sc = load(file)
@@ -120,21 +129,22 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
         if why and not w.holds:
             if fmt == "json":
                 click.echo(render.to_json({"conclusion": w.atom, "holds": False, "text": w.text,
-                                           "hint": "use --why-not to see why"}), nl=False)
+                                           "hint": "use --why-not to see why"}, pretty), nl=False)
             else:
                 click.echo(render.terminal_lines(f"{w.atom} does not hold for scenario {sc.id}; "
                                                  f"see: wfikb explain {file} --why-not {why}"))
             sys.exit(1)
         if fmt == "json":
-            click.echo(render.to_json(w.to_dict()), nl=False)
+            click.echo(render.to_json(w.to_dict(), pretty), nl=False)
         else:
             click.echo("\n".join(render.why_not_lines(w, depth=depth)))
         return
     trees = [d.tree(sym) for sym in results.conclusion_atoms(ev)]
     if fmt == "json":
-        click.echo(render.to_json([t.to_dict() for t in trees]), nl=False)
+        fold = Fold()
+        click.echo(render.to_json([fold.entry(t) for t in trees], pretty), nl=False)
     else:
-        seen: set = set()
+        seen = render.Numbers()
         for t in trees:
             click.echo(render.terminal_lines(t.atom))
             click.echo("\n".join(render.tree_lines(t, "  ", seen, depth)))

@@ -7,12 +7,13 @@ number every scenario-dependent atom carries as its first argument.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import clingo
 
 from wfikb.errors import PolicyError
-from wfikb.explanation import Derivation, Shared
+from wfikb.explanation import Derivation
+from wfikb.model import Model, Shared
 from wfikb.facts import scenario_facts
 from wfikb.policy_loader import FIRED, Policy
 from wfikb.scenario import Scenario
@@ -20,12 +21,20 @@ from wfikb.scenario import Scenario
 
 @dataclass
 class Evaluation:
+    """A scenario and its model (what holds); `derivation` explains it, built on first use."""
     scenario: Scenario
-    derivation: Derivation
+    model: Model
+    _derivation: Derivation | None = field(default=None, repr=False, compare=False)
 
     @property
     def policy(self) -> Policy:
-        return self.derivation.policy
+        return self.model.policy
+
+    @property
+    def derivation(self) -> Derivation:
+        if self._derivation is None:
+            self._derivation = Derivation(self.model)
+        return self._derivation
 
 
 class Engine:
@@ -72,5 +81,5 @@ class Engine:
             else:
                 shared_fired.append((k, values))
         shared = Shared(policy, shared_fired)
-        return [Evaluation(sc, Derivation(policy, i, inputs[i], fired[i], shared))
+        return [Evaluation(sc, Model(policy, i, inputs[i], fired[i], shared))
                 for i, sc in enumerate(scenarios)]

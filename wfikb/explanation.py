@@ -1,9 +1,12 @@
-"""Explanation trees, assembled from what the solver recorded.
+"""Explanation trees, assembled from what the solver recorded (read through `wfikb.model.Model`).
 
-For every rule instance that fired, the model holds `_fired(K, (V1..Vn))`: the clause and the
-values of its variables. `Derivation.tree(atom)` picks the recorded instance whose head is the atom
-and rebuilds its conditions from those values: positive conditions (explained in turn, down to the
-scenario's own facts), "no evidence that …" conditions and comparisons. Nothing is re-derived.
+For every rule instance that fired, the model holds the clause and the values of its variables.
+`Derivation.tree(atom)` picks the recorded instance whose head is the atom and rebuilds its
+conditions from those values: positive conditions (explained in turn, down to the scenario's own
+facts), "no evidence that …" conditions and comparisons. Nothing is re-derived. Each atom's node is
+built once, on first request, and shared by every tree that uses it. A parameter lookup is one leaf
+built from the `param/4` fact in force; an equality that only carries a value is not shown; an
+enum value in a rule's text reads as the vocabulary's words.
 
 `Derivation.why_not(atom)` answers for an atom that does not hold: every clause whose head could
 produce it, the conditions that held, and the first that failed (missing, blocked by an exception
@@ -13,45 +16,55 @@ It tests conditions against the model the solver produced, in the rule's own ord
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from clingo import Number, Symbol, SymbolType
+from clingo import Function, Number, String, Symbol, SymbolType
 
 from wfikb import texts
-from wfikb.policy_loader import Clause, Cond, Policy
-from wfikb.terms import ANY, compare, instantiate, match, show_value
+from wfikb.model import Model, Param, conclusion_name, is_output
+from wfikb.policy_loader import FOREVER, Clause, Cond
+from wfikb.terms import ANY, compare, instantiate, match, show_operands, show_value
+
+PARAM_LOOKUP = ("p", 3)
 
 MAX_WHY_NOT_DEPTH = 4
 MAX_BINDINGS = 64
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
     atom: str
     text: str
-    kind: str                        # derived | scenario | policy | not | comparison | in_force | aggregate
+    kind: str                        # derived | scenario | policy | parameter | not | comparison | in_force | aggregate
     rule: str | None = None
     citation: str | None = None
     key: str | None = None           # scenario key of a scenario fact
     children: list["Node"] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    @property
+    def ident(self) -> tuple:
+        """Two nodes with the same ident say the same thing (a derived node's children follow from it)."""
+        return (self.kind, self.atom, self.rule, self.text)
+
+    def header(self) -> dict:
         d = {"atom": self.atom, "text": self.text, "kind": self.kind}
         if self.rule:
             d["rule"] = self.rule
             d["citation"] = self.citation
         if self.key:
             d["key"] = self.key
-        d["because"] = [c.to_dict() for c in self.children]
         return d
 
     def rule_ids(self) -> list[str]:
         """Rule ids in the order of the explanation (pre-order), each once."""
         seen: dict[str, None] = {}
+        done: set[int] = set()
         stack = [self]
         while stack:
             n = stack.pop()
-            if n.rule and n.kind in ("derived", "policy"):
+            if id(n) in done:
+                continue
+            done.add(id(n))
+            if n.rule and n.kind in ("derived", "policy", "parameter"):
                 seen.setdefault(n.rule)
             stack.extend(reversed(n.children))
         return list(seen)
@@ -72,12 +85,12 @@ class Attempt:
         """The rule's text with what the head fixes filled in."""
         return texts.fill(self.clause.rule.text, self.env)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, fold: "Fold") -> dict:
         r = self.clause.rule
         return {"rule": r.id, "citation": r.cite, "text": self.text, "in_force": r.window_text,
-                "held": [h.to_dict() for h in self.held], "reason": self.reason,
-                "failed": self.failed.to_dict() if self.failed else None,
-                "why_not": [w.to_dict() for w in self.deeper]}
+                "held": [fold.entry(h) for h in self.held], "reason": self.reason,
+                "failed": fold.entry(self.failed) if self.failed else None,
+                "why_not": [w.to_dict(fold) for w in self.deeper]}
 
 
 @dataclass
@@ -88,80 +101,53 @@ class WhyNot:
     attempts: list[Attempt] = field(default_factory=list)
     tree: Node | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self, fold: "Fold | None" = None) -> dict:
+        from wfikb.graph import Fold
+        fold = fold or Fold()
         d = {"conclusion": self.atom, "holds": self.holds, "text": self.text}
         if self.tree:
-            d["tree"] = self.tree.to_dict()
-        d["candidates"] = [a.to_dict() for a in self.attempts]
+            d["tree"] = fold.entry(self.tree)
+        d["candidates"] = [a.to_dict(fold) for a in self.attempts]
         return d
 
 
 class Derivation:
-    """One scenario's model: its atoms, the recorded rule instances, and explanations on demand."""
+    """Explanations on demand for one scenario's model: trees (built lazily, each node once) and why-nots."""
 
-    def __init__(self, policy: Policy, s: int, inputs: list[Symbol], fired: list[tuple[int, Symbol]],
-                 shared: "Shared"):
-        self.policy, self.s, self.shared = policy, Number(s), shared
-        self.inputs = frozenset(inputs)
-        self._fired = fired
-        self._atoms: frozenset[Symbol] | None = None
-        self._by_head: dict[Symbol, list[tuple[Clause, dict]]] | None = None
-        self._by_pred: dict[tuple[str, int], list[Symbol]] | None = None
+    def __init__(self, model: Model):
+        self.model, self.policy, self.s = model, model.policy, model.s
         self._trees: dict[Symbol, Node] = {}
 
-    # -------------------------------------------------------------- lookup
-    @property
-    def atoms(self) -> frozenset[Symbol]:
-        """The scenario's facts and every atom a recorded rule instance derived for it."""
-        if self._atoms is None:
-            self._atoms = self.inputs | frozenset(self._index())
-        return self._atoms
-
+    # The model's queries, for callers that hold an explainer.
     def holds(self, sym: Symbol) -> bool:
-        return sym in self.atoms or sym in self.shared.atoms
-
-    def own_instances(self) -> Iterator[tuple[Clause, dict]]:
-        """Every rule instance the solver recorded for this scenario: its clause and variable values."""
-        return _instances(self.policy, self._fired)
-
-    def _index(self) -> dict[Symbol, list[tuple[Clause, dict]]]:
-        """This scenario's derived atoms -> the recorded instances that derived them."""
-        if self._by_head is None:
-            self._by_head, self._by_pred = {}, {}
-            for c, env in self.own_instances():
-                head = instantiate(c.head, env)
-                found = self._by_head.get(head)
-                if found is None:
-                    self._by_head[head] = [(c, env)]
-                    self._by_pred.setdefault(c.signature, []).append(head)
-                else:
-                    found.append((c, env))
-            for sym in self.inputs:
-                self._by_pred.setdefault((sym.name, len(sym.arguments)), []).append(sym)
-        return self._by_head
-
-    def candidates(self, sym: Symbol) -> list[tuple[Clause, dict]] | None:
-        return self._index().get(sym) or self.shared.index().get(sym)
+        return self.model.holds(sym)
 
     def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
-        """Atoms of one predicate that hold for this scenario (its own, then shared ones)."""
-        self._index()
-        return self._by_pred.get(sig, []) + self.shared.atoms_of(sig)
+        return self.model.atoms_of(sig)
+
+    def own_instances(self):
+        return self.model.own_instances()
+
+    @property
+    def shared(self):
+        return self.model.shared
 
     # -------------------------------------------------------------- why
     def tree(self, sym: Symbol, _path: frozenset = frozenset()) -> Node:
         if sym in self._trees:
             return self._trees[sym]
         sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
-        if sig and texts.is_input(sig) and sym in self.inputs:
+        if sig and texts.is_input(sig) and sym in self.model.inputs:
             text, key = texts.input_text(sym)
             node = Node(self.show(sym), text, "scenario", key=key or None)
+        elif sig == PARAM_LOOKUP and (prm := self.model.param(*sym.arguments[1:])) is not None:
+            node = self._param_node(sym, prm)
         elif sym in self.policy.fact_index:
             c = self.policy.fact_index[sym]
             node = Node(self.show(sym), texts.fill(c.rule.text, match(c.head, sym, {}) or {}), "policy",
                         c.rule.id, c.rule.cite)
         else:
-            candidates = self.candidates(sym)
+            candidates = self.model.candidates(sym)
             if not candidates or sym in _path:
                 # Holds without a recorded instance only for policy facts written with pools or intervals.
                 text = self.pred_text(sym) if self.holds(sym) else f"not derived: {self.show(sym)}"
@@ -174,9 +160,34 @@ class Derivation:
         return node
 
     def _instance_node(self, sym, c: Clause, env: dict, path) -> Node:
-        children = [self._held_node(cond, env, c, path) for cond in c.conds]
-        return Node(self.show(sym), texts.fill(c.rule.text, env), "derived", c.rule.id, c.rule.cite,
-                    children=children)
+        children = [self._held_node(cond, env, c, path) for cond in c.conds if not _carries_value(cond)]
+        return Node(self.show(sym), texts.fill(c.rule.text, self._words(c, env)), "derived", c.rule.id,
+                    c.rule.cite, children=children)
+
+    def _param_node(self, sym: Symbol, prm: Param) -> Node:
+        """A parameter lookup as one leaf: the `param/4` fact in force, its value, window and citation."""
+        window = (f"in force from {texts.fmt(Number(prm.start), 'date')}" if prm.end == FOREVER else
+                  f"in force from {texts.fmt(Number(prm.start), 'date')} to {texts.fmt(Number(prm.end), 'date')}")
+        c = prm.clause
+        said = texts.fill(c.rule.text, match(c.head, _param_fact(prm), {}) or {}).rstrip(". ") if c else ""
+        text = f"{prm.name} is {texts.fmt(prm.value)} on this date, {window}"
+        return Node(self.show(sym), f"{said} ({text})" if said else text, "parameter",
+                    c.rule.id if c else None, c.rule.cite if c else None)
+
+    def _words(self, c: Clause, env: dict) -> dict:
+        """The instance's values, with an enum value read as the vocabulary's words: the meaning the
+        scenario fact that bound it gives, else the value's one meaning across the vocabulary."""
+        shown = {v: String(w) for v, x in env.items() if (w := texts.enum_word(x))}
+        shown = {**env, **shown} if shown else env
+        for cond in c.conds:
+            if cond.kind != "pos" or cond.node[0] != "f" or len(cond.node[2]) != 2 or cond.node[2][1][0] != "v":
+                continue
+            var = cond.node[2][1][1]
+            value = env.get(var)
+            word = texts.enum_meaning((cond.node[1], 2), value) if value is not None else None
+            if word:
+                shown = {**shown, var: String(word)}
+        return shown
 
     # -------------------------------------------------------------- why not
     def why_not(self, sym: Symbol, depth: int = 0, seen: set | None = None) -> WhyNot:
@@ -234,7 +245,8 @@ class Derivation:
                 e = envs[0]
                 return self._failure(c, cond, e, held, blocked, depth, seen)
             envs = nxt
-            held.append(self._held_node(cond, envs[0], c))
+            if not _carries_value(cond):
+                held.append(self._held_node(cond, envs[0], c))
         return Attempt(c, held, None, "unchecked")
 
     def _sorted_atoms(self, template: tuple) -> list[Symbol]:
@@ -248,7 +260,12 @@ class Derivation:
             atom = instantiate(cond.node, env, wildcard=True)
             return Node(f"not {self.show(atom)}", f"no evidence that {self.pred_text(atom)}", "not")
         if cond.kind == "cmp":
-            shown = _comparison_values(cond.node, env)
+            left, guards = cond.node
+            if cond.assigns and len(guards) == 1 and guards[0][1][0] == "b":
+                # A computed value: show how it was computed, not "X = X" with the result twice.
+                shown = f"{show_value(left, env)} = {show_operands(guards[0][1], env)}"
+            else:
+                shown = _comparison_values(cond.node, env)
             return Node(shown, f"{shown} ({cond.source})", "comparison")
         if cond.kind == "in_force":
             return Node(f"in force {c.rule.window_text}",
@@ -283,8 +300,8 @@ class Derivation:
 
     # -------------------------------------------------------------- words
     def show(self, sym: Symbol) -> str:
-        if sym.type == SymbolType.Function and (sym.name, len(sym.arguments)) in texts.OUTPUTS:
-            return texts.conclusion_name(sym)
+        if is_output(sym):
+            return conclusion_name(sym)
         if sym.type == SymbolType.Function and sym.arguments and sym.arguments[0] == self.s:
             return texts.strip_scenario(sym)
         return str(sym)
@@ -302,44 +319,39 @@ class Derivation:
         return self.show(sym)
 
 
-class Shared:
-    """Atoms and rule instances that belong to no scenario (policy facts and scenario-free rules)."""
-
-    def __init__(self, policy: Policy, fired: list[tuple[int, Symbol]]):
-        self.policy, self._fired = policy, fired
-        self._by_head: dict | None = None
-        self._by_pred: dict | None = None
-        self._atoms: frozenset[Symbol] | None = None
-
-    def instances(self) -> Iterator[tuple[Clause, dict]]:
-        return _instances(self.policy, self._fired)
-
-    def index(self) -> dict[Symbol, list[tuple[Clause, dict]]]:
-        if self._by_head is None:
-            self._by_head = {}
-            for c, env in self.instances():
-                self._by_head.setdefault(instantiate(c.head, env), []).append((c, env))
-        return self._by_head
-
-    @property
-    def atoms(self) -> frozenset[Symbol]:
-        if self._atoms is None:
-            self._atoms = frozenset(self.policy.fact_index) | frozenset(self.index())
-        return self._atoms
-
-    def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
-        if self._by_pred is None:
-            self._by_pred = {}
-            for a in self.atoms:
-                self._by_pred.setdefault((a.name, len(a.arguments)), []).append(a)
-        return self._by_pred.get(sig, [])
+def _param_fact(prm: Param) -> Symbol:
+    return Function("param", [prm.name, prm.value, Number(prm.start), Number(prm.end)])
 
 
-def _instances(policy: Policy, fired: list[tuple[int, Symbol]]) -> Iterator[tuple[Clause, dict]]:
-    clauses = policy.clauses
-    for idx, values in fired:
-        c = clauses[idx]
-        yield c, dict(zip(c.variables, values.arguments))
+def _carries_value(cond: Cond) -> bool:
+    """An equality that is no condition of its own: `V = constant` only carries a value into the text
+    (the literal that bound V already shows it), `A = P` between two variables is a join whose two
+    literals show the value, and `c = c` compares a constant with itself. An equality with arithmetic
+    (`N = K * 7`) stays: it shows how a value was computed."""
+    if cond.kind != "cmp":
+        return False
+    left, guards = cond.node
+    if len(guards) != 1 or guards[0][0] != "=":
+        return False
+    right = guards[0][1]
+    plain = [t[0] == "v" or not _has_vars(t) and t[0] != "b" and t[0] != "u" for t in (left, right)]
+    if not all(plain):
+        return False
+    if left[0] != "v" and right[0] != "v":
+        return left == right
+    return True
+
+
+def _has_vars(t: tuple) -> bool:
+    if t[0] == "v":
+        return True
+    if t[0] == "f":
+        return any(_has_vars(a) for a in t[2])
+    if t[0] == "b":
+        return _has_vars(t[2]) or _has_vars(t[3])
+    if t[0] == "u":
+        return _has_vars(t[2])
+    return t[0] == "other"
 
 
 # ------------------------------------------------------------------------ showing conditions

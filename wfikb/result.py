@@ -1,61 +1,53 @@
-"""The contract's result (section 2) from an evaluation: regime, activities, conclusions with trees."""
+"""The contract's result (section 2) from an evaluation: regime and activities read from the model,
+conclusions with their explanation graph (contract 1.2 section 3: each node once, then by reference)."""
 from __future__ import annotations
 
 from clingo import Function, Symbol
 
 from wfikb.engine import Evaluation
-
-ORDER = {"regime": 0, "status": 1, "sanction_risk": 2, "conclude": 3}
+from wfikb.graph import Fold
+from wfikb.model import SANCTION_ANSWER, Status, conclusion_name
 
 
 def conclusion_atoms(ev: Evaluation) -> list[Symbol]:
-    """Every conclusion the policy derived for the scenario, in a stable order."""
-    d = ev.derivation
-    asked = {a: i for i, a in enumerate(ev.scenario.activities)}
-    out = []
-    for name, arity in (("regime", 2), ("status", 3), ("sanction_risk", 2), ("conclude", 3)):
-        out += d.atoms_of((name, arity))
-
-    def key(sym):
-        args = sym.arguments
-        act = str(args[1]) if sym.name in ("status", "sanction_risk") else ""
-        return (ORDER[sym.name], asked.get(act, len(asked)), str(sym))
-    return sorted(out, key=key)
+    """Every conclusion the policy derived for the scenario, in the result's order."""
+    return ev.model.outputs(ev.scenario.activities)
 
 
-def activity_entry(ev: Evaluation, activity: str) -> dict:
-    d = ev.derivation
-    s = d.s
-    act = Function(activity)
-    statuses = [a for a in d.atoms_of(("status", 3)) if a.arguments[1] == act]
-    status = statuses[0].arguments[2].name if statuses else None
-    because = d.tree(statuses[0]).rule_ids() if statuses else []
-    risk = d.holds(Function("sanction_risk", [s, act]))
-    excused = Function("conclude", [s, Function("sanction_excused"), act])
-    for extra in (Function("sanction_risk", [s, act]), excused):
-        if d.holds(extra):
-            because += [r for r in d.tree(extra).rule_ids() if r not in because]
-    return {"status": status, "sanction_risk": risk, "because": because}
+def activity_entry(ev: Evaluation, activity: str, explain: bool = True) -> dict:
+    """Status and sanction risk from the model; `because`: the rules that decided the status, then
+    those that decided the sanction answer (policy/core/outputs.lp says which conclusion that is)."""
+    m = ev.model
+    status = m.status(activity)
+    entry = {"status": status, "sanction_risk": m.sanction_risk(activity), "because": []}
+    if explain and status is not None:
+        d = ev.derivation
+        because = d.tree(Status(activity, status).symbol(m.s)).rule_ids()
+        act = Function(activity)
+        for answer in m.atoms_of(SANCTION_ANSWER):
+            if answer.arguments[1] == act:
+                for child in d.tree(answer).children:
+                    because += [r for r in child.rule_ids() if r not in because]
+        entry["because"] = because
+    return entry
 
 
 def regime(ev: Evaluation) -> str | None:
-    found = ev.derivation.atoms_of(("regime", 2))
-    return found[0].arguments[1].name if found else None
+    return ev.model.regime()
 
 
 def result(ev: Evaluation) -> dict:
-    d = ev.derivation
+    d, fold = ev.derivation, Fold()
     return {
         "scenario": ev.scenario.id,
         "date": ev.scenario.date.isoformat(),
         "policy": ev.policy.version,
         "regime": regime(ev),
         "activities": {a: activity_entry(ev, a) for a in ev.scenario.activities},
-        "conclusions": [d.tree(sym).to_dict() for sym in conclusion_atoms(ev)],
+        "conclusions": [fold.entry(d.tree(sym)) for sym in conclusion_atoms(ev)],
     }
 
 
 def names(ev: Evaluation) -> set[str]:
     """Names of every conclusion that holds (for [expect] checks)."""
-    d = ev.derivation
-    return {d.show(sym) for sym in conclusion_atoms(ev)}
+    return {conclusion_name(sym) for sym in conclusion_atoms(ev)}

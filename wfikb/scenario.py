@@ -17,7 +17,7 @@ from wfikb import vocabulary as voc
 from clingo import Number
 
 from wfikb.errors import InputError, QueryError
-from wfikb.texts import parse_conclusion
+from wfikb.model import parse_conclusion
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 TOP_KEYS = ("id", "title", "date", "claimant", "ask", "expect")

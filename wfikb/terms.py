@@ -185,10 +185,28 @@ def show(t: tuple) -> str:
         inner = ",".join(show(a) for a in t[2])
         return f"{t[1]}({inner}{',' if not t[1] and len(t[2]) == 1 else ''})"
     if kind == "b":
-        return f"{show(t[2])}{t[1]}{show(t[3])}"
+        return f"{_operand(t[2], show)}{t[1]}{_operand(t[3], show)}"
     if kind == "u":
         return f"|{show(t[2])}|" if t[1] == "|" else f"{t[1]}{show(t[2])}"
     return t[1]
+
+
+def _operand(t: tuple, shown) -> str:
+    # A nested operation keeps its brackets: (X+99)/100 must not read as X+99/100.
+    return f"({shown(t)})" if t[0] == "b" else shown(t)
+
+
+def show_operands(t: tuple, env: dict) -> str:
+    """The template as written, each variable replaced by its value: how a value was computed
+    ("1270*3500*50"), where `show_value` gives only the result."""
+    if t[0] == "v":
+        return str(env[t[1]]) if t[1] in env else t[1]
+    if t[0] == "b":
+        return (f"{_operand(t[2], lambda x: show_operands(x, env))} {t[1]} "
+                f"{_operand(t[3], lambda x: show_operands(x, env))}")
+    if t[0] == "u" and t[1] == "-":
+        return f"-{show_operands(t[2], env)}"
+    return show_value(t, env)
 
 
 def show_value(t: tuple, env: dict) -> str:

@@ -9,7 +9,7 @@ from wfikb.engine import Engine, Evaluation
 from wfikb.errors import InputError, QueryError
 from wfikb.terms import instantiate
 from wfikb.scenario import Scenario, load
-from wfikb.texts import parse_conclusion
+from wfikb.model import parse_conclusion
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
@@ -56,14 +56,14 @@ def check(ev: Evaluation) -> Outcome:
         if act not in sc.activities:
             out.problems.append(f"activity {act}: expected {want}, but it is not in [ask].activities")
             continue
-        got = results.activity_entry(ev, act)["status"]
+        got = ev.model.status(act)
         if got != want:
             out.problems.append(f"activity {act}: expected {want}, got {got}")
     for act, want in exp.get("sanction_risk", {}).items():
-        got = results.activity_entry(ev, act)["sanction_risk"] if act in sc.activities else None
+        got = ev.model.sanction_risk(act) if act in sc.activities else None
         if got != want:
             out.problems.append(f"sanction_risk {act}: expected {str(want).lower()}, got {str(got).lower() if got is not None else 'not asked'}")
-    d = ev.derivation
+    d = ev.model
     for key, want in (("conclusions", True), ("not_conclusions", False)):
         for name in exp.get(key, []):
             try:
@@ -118,8 +118,8 @@ def exercised_rules(evaluations: list[Evaluation]) -> set[str]:
                 if sym in facts:
                     used.add(facts[sym].rule.id)
     for ev in evaluations:
-        for c, env in ev.derivation.own_instances():
+        for c, env in ev.model.own_instances():
             note(c, env)
-    for c, env in evaluations[0].derivation.shared.instances():
+    for c, env in evaluations[0].model.shared.instances():
         note(c, env)
     return used

@@ -1,14 +1,12 @@
-"""Reader-facing words: rule texts with their variables filled in, the scenario's own facts, and
-conclusion names (`regime=...`, `activity=wfi:mandatory`, `sanction_risk=wfi`, `key=value`)."""
+"""Reader-facing words: rule texts with their variables filled in, the scenario's own facts, and enum
+values as the vocabulary words them. (Conclusion names are declared with the outputs, wfikb/model.py.)"""
 from __future__ import annotations
 
 import re
 
-import clingo
-from clingo import Function, Symbol, SymbolType
+from clingo import Symbol, SymbolType
 
 from wfikb import dates, vocabulary as voc
-from wfikb.errors import QueryError
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*|\d+)(?::(\w+))?\}")
 DATE_PREDICATES = {("date_of", 4), ("days_since", 4), ("weekday", 4), ("years_since", 4), ("months_since", 5)}
@@ -113,79 +111,41 @@ def input_text(sym: Symbol) -> tuple[str, str]:
         return text, key
     value = args[1]
     if f.kind in ("enum", "enum_list"):
-        shown = f.value_meanings.get(value.name, value.name) if f.kind == "enum" else value.name
+        shown = (enum_meaning(sig, value) or enum_word(value) or value.name) if f.kind == "enum" else value.name
         return text.replace("{v}", shown), key
     spec = {"money": "money", "hours": "hours"}.get(f.kind)
     return text.replace("{v}", fmt(value, spec)), key
 
 
-# ------------------------------------------------------------------ conclusion names
-OUTPUTS = {("regime", 2), ("status", 3), ("sanction_risk", 2), ("conclude", 3)}
+# ------------------------------------------------------------------ enum values as words
+def enum_meaning(sig: tuple[str, int], value: Symbol) -> str | None:
+    """The vocabulary's words for an enum value stated by the scenario fact `sig` (None if not an enum,
+    or if its meaning only repeats the identifier)."""
+    found = _INPUTS.get(sig)
+    if not found or found[1].kind != "enum" or value.type != SymbolType.Function:
+        return None
+    meaning = found[1].value_meanings.get(value.name)
+    return meaning if meaning and value.name not in meaning else None
 
 
-def conclusion_name(sym: Symbol) -> str:
-    a = sym.arguments
-    if sym.name == "regime":
-        return f"regime={a[1]}"
-    if sym.name == "status":
-        return f"activity={a[1]}:{a[2]}"
-    if sym.name == "sanction_risk":
-        return f"sanction_risk={a[1]}"
-    if sym.name == "conclude":
-        return f"{a[1]}={a[2]}"
-    return str(Function(sym.name, a[1:])) if a else str(sym)
+_WORDS: dict[str, str] | None = None
 
 
-MAX_NAME = 200
-NOT_A_NAME = ("not a conclusion name; expected e.g. regime=work_preparation, activity=wfi:mandatory, "
-              "sanction_risk=wfi, letter=let_6, or an atom such as uc_within(s20)")
-
-
-def parse_conclusion(name: str, s: Symbol) -> Symbol:
-    """The atom a conclusion name stands for, in scenario s. Raises QueryError when unreadable:
-    not printable ASCII, not a term, or a scenario fact whose arguments do not fit it."""
-    text = name.strip()
-    if not text.isascii() or not text.isprintable() or not 0 < len(text) <= MAX_NAME:
-        raise QueryError(name, f"expected a name in printable ASCII of at most {MAX_NAME} characters, "
-                               "e.g. regime=work_preparation")
-    try:
-        atom = _conclusion_atom(name, text, s)
-    except RuntimeError:
-        raise QueryError(name, NOT_A_NAME) from None
-    if is_input((atom.name, len(atom.arguments))):
-        # A scenario fact is shown through the vocabulary; one that cannot be (benefit(1),
-        # child(x), date_of(1,2,3)) cannot be a fact of any scenario.
-        try:
-            input_text(atom)
-        except (RuntimeError, LookupError, ValueError, StopIteration, AttributeError, TypeError):
-            raise QueryError(name, f"{atom.name}/{len(atom.arguments) - 1} is a scenario fact and these "
-                                   "arguments do not fit it (see `wfikb vocabulary`)") from None
-    return atom
-
-
-def _conclusion_atom(name: str, text: str, s: Symbol) -> Symbol:
-    if "=" in text:
-        key, value = (x.strip() for x in text.split("=", 1))
-        if key == "regime":
-            return Function("regime", [s, _term(value)])
-        if key == "activity":
-            if ":" not in value:
-                raise QueryError(name, "expected activity=ACTIVITY:STATUS, e.g. activity=wfi:mandatory")
-            act, status = value.split(":", 1)
-            return Function("status", [s, _term(act), _term(status)])
-        if key == "sanction_risk":
-            return Function("sanction_risk", [s, _term(value)])
-        return Function("conclude", [s, _term(key), _term(value)])
-    term = _term(text)
-    if term.type != SymbolType.Function or not term.name:
-        raise QueryError(name, "expected a conclusion such as regime=work_preparation or an atom such as uc_within(s20)")
-    return Function(term.name, [s, *term.arguments])
-
-
-def _term(text: str) -> Symbol:
-    if not text:
-        raise RuntimeError("empty")
-    return clingo.parse_term(text, logger=lambda c, m: None)
+def enum_word(value: Symbol) -> str | None:
+    """The words for an enum value wherever it came from, when the vocabulary gives it exactly one
+    meaning (meanings that merely repeat the identifier are not words; `none` has many meanings)."""
+    global _WORDS
+    if _WORDS is None:
+        found: dict[str, set[str]] = {}
+        for _, f in _INPUTS.values():
+            if f.kind == "enum":
+                for v, m in f.value_meanings.items():
+                    if v not in m:
+                        found.setdefault(v, set()).add(m)
+        _WORDS = {v: ms.pop() for v, ms in found.items() if len(ms) == 1}
+    if value.type != SymbolType.Function or value.arguments:
+        return None
+    return _WORDS.get(value.name)
 
 
 def strip_scenario(sym: Symbol) -> str:
