@@ -126,7 +126,7 @@ def test_rules_no_longer_in_force_still_explain_past_dates(toy_engine):
 
 def test_an_overlay_switches_a_rule_off_by_id_and_adds_its_own(toy_engine):
     from wfikb.engine import Engine
-    from wfikb.policy_loader import Policy
+    from wfikb.loader import Policy
     from conftest import TOY_POLICY
     overlay = Engine(Policy.load([TOY_POLICY, FIXTURES / "overlay"]))
     assert "toy.param.age_limit.new" in overlay.policy.disabled
@@ -142,7 +142,7 @@ def test_an_overlay_switches_a_rule_off_by_id_and_adds_its_own(toy_engine):
 def test_disabling_an_unknown_rule_is_an_error(tmp_path):
     import pytest
     from wfikb.errors import PolicyError
-    from wfikb.policy_loader import Policy
+    from wfikb.loader import Policy
     (tmp_path / "o.lp").write_text("% @disable no.such.rule\n")
     with pytest.raises(PolicyError, match="@disable no.such.rule: no rule with that id"):
         Policy.load([FIXTURES / "policy", tmp_path])

@@ -2,7 +2,7 @@
 import pytest
 
 from wfikb.errors import PolicyError
-from wfikb.policy_loader import Policy
+from wfikb.loader import Policy
 
 HEAD = "% @rule t.a\n% @cite Act s.1\n% @text Text.\n"
 
@@ -60,7 +60,7 @@ def test_a_loaded_policy_is_cached_between_runs_and_gives_the_same_results(tmp_p
     monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
     monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
     fresh = Policy.load([TOY_POLICY])
-    assert len(list(tmp_path.glob("policy-*.pickle"))) == 1
+    assert len(list(tmp_path.glob("policy-*.json"))) == 1
     cached = Policy.load([TOY_POLICY])
     assert cached is not fresh and cached.version == fresh.version
     sc = load_scenario(FIXTURES / "scenarios" / "toy-lone-parent.toml")
@@ -72,6 +72,6 @@ def test_a_damaged_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
     monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
     Policy.load([TOY_POLICY])
-    [entry] = tmp_path.glob("policy-*.pickle")
-    entry.write_bytes(b"not a pickle")
+    [entry] = tmp_path.glob("policy-*.json")
+    entry.write_bytes(b"damaged")
     assert Policy.load([TOY_POLICY]).rules

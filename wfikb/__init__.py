@@ -2,7 +2,7 @@
 
 Data flows one way:
 scenario file -> `scenario` (validated) -> `facts` (clingo symbols) -> `engine` (one clingo
-control per batch, policy from `policy_loader`) -> `evaluation` (conclusions, derivation trees,
+control per batch, policy from `loader`) -> `evaluation` (conclusions, derivation trees,
 why-not) -> `render` (text, Markdown, JSON).
 """
 __version__ = "0.1.0"

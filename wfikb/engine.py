@@ -14,7 +14,7 @@ import clingo
 from wfikb.errors import PolicyError
 from wfikb.explanation import Derivation, Shared
 from wfikb.facts import scenario_facts
-from wfikb.policy_loader import FIRED, Policy
+from wfikb.loader import FIRED, Policy
 from wfikb.scenario import Scenario
 
 

@@ -18,7 +18,7 @@ from typing import Iterator
 from clingo import Number, Symbol, SymbolType
 
 from wfikb import texts
-from wfikb.policy_loader import Clause, Cond, Policy
+from wfikb.loader import Clause, Cond, Policy
 from wfikb.terms import ANY, compare, instantiate, match, show_value
 
 MAX_WHY_NOT_DEPTH = 4
