@@ -173,11 +173,11 @@ class Policy:
             conds = safe_order(conds, variables(head_term) if scoped else set())
         except ValueError as e:
             raise PolicyError(f"{where}: rule {rule.id}: {e}") from None
-        clause = Clause(len(self.clauses), rule, number, terms.from_ast(head_term), conds, recorded_variables(st),
-                        scoped, False, line)
+        names = recorded_variables(st)
+        clause = Clause(len(self.clauses), rule, number, terms.from_ast(head_term), conds, names, scoped, False, line)
         self._add(clause)
         plain.append(st)
-        program.extend(RecordFiring(clause.index)(st))
+        program.extend(RecordFiring(clause.index, names)(st))
 
     def _add(self, clause: Clause):
         clause.rule.clauses.append(clause)

@@ -33,9 +33,9 @@ class NameAnonymous(ast.Transformer):
     value it matched is recorded and shown. `_` under `not` stays anonymous ("no b(S, anything)")."""
 
     def visit_Rule(self, rule):
-        if "_" not in variables(rule):
-            return rule
         self._taken = variables(rule)
+        if "_" not in self._taken:
+            return rule
         self._n = 0
         body = []
         for lit in rule.body:
@@ -81,17 +81,21 @@ class RecordFiring(ast.Transformer):
     """Split `H :- B.` into `_fired(K, (V1..Vn)) :- B.` and `H :- _fired(K, (V1..Vn)).`: every
     derivation of H then goes through a record of clause K and the values of all its variables."""
 
-    def __init__(self, index: int):
+    def __init__(self, index: int, names: list[str] | None = None):
         self.index = index
+        self.names = names      # recorded_variables(rule), when the caller has it already
 
     def visit_Rule(self, rule) -> list:
-        record = _fn(FIRED, [_num(self.index), _tuple([_var(v) for v in recorded_variables(rule)])])
+        names = self.names if self.names is not None else recorded_variables(rule)
+        record = _fn(FIRED, [_num(self.index), _tuple([_var(v) for v in names])])
         return [ast.Rule(rule.location, _lit(record), rule.body), ast.Rule(rule.location, rule.head, [_lit(record)])]
 
 
 def recorded_variables(rule) -> list[str]:
     """The variables a record carries, sorted: those of the head, of positive and negative atoms
     (not `_`), of comparisons, and of aggregate guards (an aggregate's own variables are local)."""
+    if not any(lit.atom.ast_type in (ASTType.BodyAggregate, ASTType.Aggregate) for lit in rule.body):
+        return sorted(variables(rule) - {"_"})      # every variable of the rule is then recorded
     names = set(variables(rule.head.atom.symbol)) if rule.head.ast_type == ASTType.Literal else set()
     for lit in rule.body:
         atom = lit.atom

@@ -31,6 +31,7 @@ _REFUSED = {
     ASTType.ShowTerm: "#show is not allowed: the engine decides what leaves the solver",
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_RESERVED_NAME = re.compile(r"(?<![A-Za-z0-9_'])_+[a-z]")
 _DIRECTIVE = re.compile(r"#([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -92,6 +93,9 @@ def parse(name: str, text: str) -> list:
         detail = messages[0].strip().splitlines()[0] if messages else "syntax error"
         detail = re.sub(r"^<string>:", lambda m: f"{name}:", detail).replace(": error: ", ": ", 1)
         raise PolicyError(detail if detail.startswith(name) else f"{name}: {detail}") from None
+    # Only a file that has a name starting with '_' somewhere (perhaps in a comment) needs the
+    # slower search through each statement's atoms.
+    maybe_reserved = _RESERVED_NAME.search(text) is not None
     out = []
     for st in statements:
         line = st.location.begin.line
@@ -109,7 +113,8 @@ def parse(name: str, text: str) -> list:
         if t != ASTType.Rule:
             raise PolicyError(f"{name}:{line}: only rules and facts are allowed (see docs/authoring.md)")
         reserved = _ReservedAtoms()
-        reserved(st)
+        if maybe_reserved:
+            reserved(st)
         if reserved.found:
             raise PolicyError(f"{name}:{line}: predicate {reserved.found!r} is reserved: names starting with "
                               f"'{RESERVED_PREFIX}' belong to the engine")
