@@ -96,7 +96,9 @@ def recorded_variables(rule) -> list[str]:
     (not `_`), of comparisons, and of aggregate guards (an aggregate's own variables are local)."""
     if not any(lit.atom.ast_type in (ASTType.BodyAggregate, ASTType.Aggregate) for lit in rule.body):
         return sorted(variables(rule) - {"_"})      # every variable of the rule is then recorded
-    names = set(variables(rule.head.atom.symbol)) if rule.head.ast_type == ASTType.Literal else set()
+    head = rule.head
+    names = set(variables(head.atom.symbol)) if head.ast_type == ASTType.Literal \
+        and head.atom.ast_type == ASTType.SymbolicAtom else set()
     for lit in rule.body:
         atom = lit.atom
         if atom.ast_type in (ASTType.BodyAggregate, ASTType.Aggregate):
