@@ -108,18 +108,26 @@ def test_an_overlay_with_a_syntax_error_is_one_line_naming_file_and_line(write):
     refused(err, "wfikb: error: syn.lp:4:", "syntax error")
 
 
+def test_an_overlay_may_not_forge_the_engines_records(write):
+    overlay = write("internal.lp", OVERLAY_HEAD + "_fired(0, (1,)).\n")
+    code, _, err = run("evaluate", TOY, "--policy", TOY_POLICY, "--overlay", overlay)
+    assert code == 2
+    refused(err, "internal.lp:4:", "predicate '_fired' is reserved")
+
+
 @pytest.mark.parametrize("rule", [
-    "_fired(0, (1,)).",                                   # a forged record of a rule instance
     "_in_force(S, 0, 99991231) :- scenario(S).",          # a forged window
     "extra(S) :- scenario(S), _window(F, T), F < T.",     # reading the engine's own atoms
     "extra(S) :- scenario(S), not _fired(0, (S,)).",
+    "extra(S) :- scenario(S), #count { X : _fired(X, _) } > 0.",
+    "-_fired(0, (1,)).",
     "_mine(S) :- scenario(S).",                           # the whole '_' namespace is the engine's
 ])
-def test_an_overlay_may_not_use_the_engines_own_predicates(write, rule):
-    overlay = write("internal.lp", OVERLAY_HEAD + rule + "\n")
-    code, _, err = run("evaluate", TOY, "--policy", TOY_POLICY, "--overlay", overlay)
-    assert code == 2
-    refused(err, "internal.lp:4:", "is reserved")
+def test_a_policy_may_not_define_or_read_the_engines_own_predicates(rule):
+    from wfikb.errors import PolicyError
+    from wfikb.loader import Policy
+    with pytest.raises(PolicyError, match="internal.lp:4: predicate '_[a-z_]+' is reserved"):
+        Policy([("internal.lp", OVERLAY_HEAD + rule + "\n")])
 
 
 def test_a_condition_that_never_holds_is_refused_not_dropped():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from wfikb import dates
 from wfikb.errors import PolicyError
 from wfikb.loader.policy import FOREVER, Rule
 
@@ -81,8 +82,8 @@ def window(name: str, no: int, value: str) -> tuple[int, int]:
     if not m or not (m.group(1) or m.group(2)):
         raise PolicyError(f"{name}:{no}: @in_force expects FROM..TO with ISO dates (either end may be open)")
     try:
-        f = int(dt.date.fromisoformat(m.group(1)).strftime("%Y%m%d")) if m.group(1) else 0
-        t = int(dt.date.fromisoformat(m.group(2)).strftime("%Y%m%d")) if m.group(2) else FOREVER
+        f = dates.as_int(dt.date.fromisoformat(m.group(1))) if m.group(1) else 0
+        t = dates.as_int(dt.date.fromisoformat(m.group(2))) if m.group(2) else FOREVER
     except ValueError:
         raise PolicyError(f"{name}:{no}: @in_force has an impossible date: {value}") from None
     if f > t:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from wfikb.dates import from_int
+
 FOREVER = 99991231          # the open end of a window or a parameter (YYYYMMDD)
 SCENARIO_VAR = "S"          # the scenario variable, first argument of every scenario-dependent head
 
@@ -28,7 +30,7 @@ class Rule:
         if not self.window:
             return "always"
         f, t = self.window
-        return f"{iso(f) if f else '…'} to {iso(t) if t != FOREVER else 'now'}"
+        return f"{from_int(f).isoformat() if f else '…'} to {from_int(t).isoformat() if t != FOREVER else 'now'}"
 
 
 @dataclass
@@ -108,10 +110,6 @@ class Clause:
     @property
     def signature(self) -> tuple[str, int]:
         return (self.head[1], len(self.head[2]))
-
-
-def iso(n: int) -> str:
-    return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
 
 
 # ------------------------------------------------------------------ plain data (the cache's format)
