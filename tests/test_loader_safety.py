@@ -54,11 +54,12 @@ def test_an_include_in_a_policy_folder_is_refused(tmp_path):
     'a("%"). #include "x.lp".\n',                      # a '%' inside a string starts no comment
     'a("\\"%"). #include "x.lp".\n',                   # nor after an escaped quote
     '%* a %* nested *% comment *% #include "x.lp".\n',  # a nested comment ends where clingo ends it
+    "#script (python)\nx = '%*'\n#end.\n#include \"x.lp\".\n",   # refused at the script, before clingo reads it
 ])
 def test_an_include_is_found_wherever_clingo_would_read_it(text):
     from wfikb.errors import PolicyError
     from wfikb.loader import Policy
-    with pytest.raises(PolicyError, match="p.lp:1: #include is not allowed"):
+    with pytest.raises(PolicyError, match=r"p.lp:1: #(include|script) is not allowed"):
         Policy([("p.lp", text)])
 
 

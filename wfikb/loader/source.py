@@ -30,6 +30,8 @@ _REFUSED = {
     ASTType.ShowSignature: "#show is not allowed: the engine decides what leaves the solver",
     ASTType.ShowTerm: "#show is not allowed: the engine decides what leaves the solver",
 }
+_BEFORE_PARSING = {"include": "#include is not allowed: a policy is exactly the files given",
+                   "script": _REFUSED[ASTType.Script]}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _RESERVED_NAME = re.compile(r"(?<![A-Za-z0-9_'])_+[a-z]")
 _DIRECTIVE = re.compile(r"#([A-Za-z_][A-Za-z0-9_]*)")
@@ -81,10 +83,12 @@ def parse(name: str, text: str) -> list:
     if "\0" in text:
         raise PolicyError(f"{name}:{text[:text.index(chr(0))].count(chr(10)) + 1}: a NUL byte: expected a UTF-8 "
                           "text .lp file, not a binary file")
-    if "#include" in text:
+    if "#include" in text or "#script" in text:
+        # Refused before clingo reads the text: it follows an #include while parsing, and reads a
+        # script's code as it stands (where a comment or string is not what it seems to this scan).
         for line, word in directives(text):
-            if word == "include":
-                raise PolicyError(f"{name}:{line}: #include is not allowed: a policy is exactly the files given")
+            if word in _BEFORE_PARSING:
+                raise PolicyError(f"{name}:{line}: {_BEFORE_PARSING[word]}")
     statements: list = []
     messages: list[str] = []
     try:
@@ -100,7 +104,7 @@ def parse(name: str, text: str) -> list:
     for st in statements:
         line = st.location.begin.line
         if st.location.begin.filename != "<string>":   # should the scan above ever miss an #include
-            raise PolicyError(f"{name}: #include is not allowed: a policy is exactly the files given")
+            raise PolicyError(f"{name}: {_BEFORE_PARSING['include']}")
         t = st.ast_type
         if t == ASTType.Comment:
             continue
@@ -112,12 +116,12 @@ def parse(name: str, text: str) -> list:
             raise PolicyError(f"{name}:{line}: {_REFUSED[t]}")
         if t != ASTType.Rule:
             raise PolicyError(f"{name}:{line}: only rules and facts are allowed (see docs/authoring.md)")
-        reserved = _ReservedAtoms()
         if maybe_reserved:
+            reserved = _ReservedAtoms()
             reserved(st)
-        if reserved.found:
-            raise PolicyError(f"{name}:{line}: predicate {reserved.found!r} is reserved: names starting with "
-                              f"'{RESERVED_PREFIX}' belong to the engine")
+            if reserved.found:
+                raise PolicyError(f"{name}:{line}: predicate {reserved.found!r} is reserved: names starting with "
+                                  f"'{RESERVED_PREFIX}' belong to the engine")
         out.append(st)
     return out
 
