@@ -174,13 +174,17 @@ def test_a_forged_cache_entry_is_not_believed(tmp_path, monkeypatch):
     assert _load_toy(tmp_path, monkeypatch, cache_dir).program_text == fresh.program_text
 
 
-def test_a_cache_folder_others_can_write_is_not_used(tmp_path, monkeypatch):
+def test_in_a_cache_folder_others_can_write_only_a_private_folder_is_used(tmp_path, monkeypatch):
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o777)
-    _load_toy(tmp_path, monkeypatch, shared)
-    _load_toy(tmp_path, monkeypatch, shared)
-    assert list(shared.iterdir()) == []
+    fresh = _load_toy(tmp_path, monkeypatch, shared)
+    [entry] = shared.glob("**/policy-*")
+    planted = shared / entry.name       # where a neighbour could write
+    planted.write_bytes(entry.read_bytes().replace(b"can_require(S,wfi)", b"not_permitted(S,wfi)"))
+    assert _load_toy(tmp_path, monkeypatch, shared).program_text == fresh.program_text
+    assert [p.name for p in shared.iterdir() if p != planted] == [f"private-{os.getuid()}"]
+    assert oct(entry.parent.stat().st_mode & 0o777) == oct(0o700)
 
 
 def test_an_unusable_cache_folder_means_working_uncached_not_a_crash(tmp_path):

@@ -6,7 +6,8 @@ An entry is `policy-KEY.json`: one line with an HMAC-SHA256 of the rest, then JS
 
 The folder is `$WFIKB_CACHE_DIR`, else `$XDG_CACHE_HOME/wfikb`, else `~/.cache/wfikb`
 (`WFIKB_NO_CACHE=1` turns the cache off). It is used only when it is the user's own and nobody else
-can write to it; an entry is read only when it is a regular file of the user's, not writable by
+can write to it (otherwise, as in a shared folder, the user's own `private-UID` folder inside it,
+mode 0700, is used instead); an entry is read only when it is a regular file of the user's, not writable by
 others, whose HMAC (keyed by a random secret kept in the folder, readable by the user only) matches.
 Anything else, including a folder the user cannot enter, read or write, means working uncached:
 never an error. The eight most recent entries are kept.
@@ -60,7 +61,8 @@ def read(files: list[tuple[str, str]]):
     if base is None:
         return None
     try:
-        if not _trusted_folder(base):
+        base = _own_folder(base, create=False)
+        if base is None:
             return None
         k = key(files)
         raw = _read_own_file(base / f"policy-{k}.json")
@@ -85,7 +87,8 @@ def write(files: list[tuple[str, str]], policy_data) -> None:
         return
     try:
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted_folder(base):
+        base = _own_folder(base, create=True)
+        if base is None:
             return
         secret = _secret(base)
         if secret is None:
@@ -115,6 +118,20 @@ def _own(st: os.stat_result) -> bool:
     if not hasattr(os, "getuid"):
         return True
     return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _own_folder(base: Path, create: bool) -> Path | None:
+    """The folder itself when it is the user's alone; else the user's private folder inside it
+    (`private-UID`, mode 0700: a shared folder, or one made group-writable by a umask of 002)."""
+    if _trusted_folder(base):
+        return base
+    private = base / f"private-{os.getuid()}"
+    if create:
+        try:
+            private.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+    return private if _trusted_folder(private) else None
 
 
 def _trusted_folder(base: Path) -> bool:
