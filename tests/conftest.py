@@ -29,7 +29,7 @@ def wfikb(*args, cwd=None) -> Run:
 @pytest.fixture(scope="session")
 def toy_engine():
     from wfikb.engine import Engine
-    from wfikb.policy_loader import Policy
+    from wfikb.loader import Policy
     return Engine(Policy.load([TOY_POLICY]))
 
 

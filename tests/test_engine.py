@@ -89,7 +89,7 @@ def test_each_output_is_named_and_parsed_back_through_its_one_declaration():
 
 def test_a_value_binding_is_no_condition_and_an_enum_value_reads_as_words(tmp_path):
     from wfikb.engine import Engine
-    from wfikb.policy_loader import Policy
+    from wfikb.loader import Policy
     from conftest import TOY_POLICY
     (tmp_path / "named.lp").write_text(
         "% @rule toy.named\n% @cite Toy Act s.7\n% @text The claimant receives {B} and is asked about {A}.\n"
@@ -165,7 +165,7 @@ def test_rules_no_longer_in_force_still_explain_past_dates(toy_engine):
 
 def test_an_overlay_switches_a_rule_off_by_id_and_adds_its_own(toy_engine):
     from wfikb.engine import Engine
-    from wfikb.policy_loader import Policy
+    from wfikb.loader import Policy
     from conftest import TOY_POLICY
     overlay = Engine(Policy.load([TOY_POLICY, FIXTURES / "overlay"]))
     assert "toy.param.age_limit.new" in overlay.policy.disabled
@@ -181,7 +181,7 @@ def test_an_overlay_switches_a_rule_off_by_id_and_adds_its_own(toy_engine):
 def test_disabling_an_unknown_rule_is_an_error(tmp_path):
     import pytest
     from wfikb.errors import PolicyError
-    from wfikb.policy_loader import Policy
+    from wfikb.loader import Policy
     (tmp_path / "o.lp").write_text("% @disable no.such.rule\n")
     with pytest.raises(PolicyError, match="@disable no.such.rule: no rule with that id"):
         Policy.load([FIXTURES / "policy", tmp_path])

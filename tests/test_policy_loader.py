@@ -2,7 +2,7 @@
 import pytest
 
 from wfikb.errors import PolicyError
-from wfikb.policy_loader import Policy
+from wfikb.loader import Cmp, Neg, Policy, Pos
 
 HEAD = "% @rule t.a\n% @cite Act s.1\n% @text Text.\n"
 
@@ -38,6 +38,8 @@ def test_each_rule_is_rewritten_to_record_the_instance_that_fired():
     assert "a(S,X) :- _fired(0,(S,X))." in program
     clause = policy.clauses[0]
     assert [c.kind for c in clause.conds] == ["pos", "cmp", "neg"]
+    assert [type(c) for c in clause.conds] == [Pos, Cmp, Neg]
+    assert clause.conds[0].node == ("f", "b", (("v", "S"), ("v", "X")))
 
 
 def test_rules_out_of_force_get_their_window_as_a_condition():
@@ -60,9 +62,12 @@ def test_a_loaded_policy_is_cached_between_runs_and_gives_the_same_results(tmp_p
     monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
     monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
     fresh = Policy.load([TOY_POLICY])
-    assert len(list(tmp_path.glob("policy-*.pickle"))) == 1
+    assert len(list(tmp_path.glob("policy-*.json"))) == 1
     cached = Policy.load([TOY_POLICY])
     assert cached is not fresh and cached.version == fresh.version
+    assert cached.to_plain() == fresh.to_plain()
+    assert [(c.kind, c.node, c.variables, c.assigns) for c in cached.clauses[2].conds] == \
+        [(c.kind, c.node, c.variables, c.assigns) for c in fresh.clauses[2].conds]
     sc = load_scenario(FIXTURES / "scenarios" / "toy-lone-parent.toml")
     assert results.result(Engine(cached).evaluate(sc)) == results.result(Engine(fresh).evaluate(sc))
 
@@ -72,6 +77,16 @@ def test_a_damaged_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
     monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
     Policy.load([TOY_POLICY])
-    [entry] = tmp_path.glob("policy-*.pickle")
-    entry.write_bytes(b"not a pickle")
+    [entry] = tmp_path.glob("policy-*.json")
+    entry.write_bytes(b"damaged")
     assert Policy.load([TOY_POLICY]).rules
+
+
+def test_a_file_name_with_a_control_character_is_shown_on_one_line(tmp_path):
+    folder = tmp_path / "pol"
+    folder.mkdir()
+    (folder / "a\nb.lp").write_text("a(")
+    with pytest.raises(PolicyError) as e:
+        Policy.load([folder])
+    assert len(str(e.value).splitlines()) == 1
+    assert str(e.value).startswith("pol/a\\x0ab.lp:")

@@ -2,7 +2,7 @@
 
 Data flows one way:
 scenario file -> `scenario` (validated) -> `facts` (clingo symbols) -> `engine` (one clingo
-control per batch, policy from `policy_loader`) -> `model` (what holds, typed outputs) ->
+control per batch, policy from `loader`) -> `model` (what holds, typed outputs) ->
 `explanation` (derivation trees, why-not) -> `result` (contract JSON) -> `render` (text,
 Markdown, JSON).
 """

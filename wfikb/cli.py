@@ -17,7 +17,7 @@ pretty_option = click.option("--pretty", is_flag=True, help="JSON: indent (defau
 
 def _policy(policy_dirs):
     """--policy replaces the shipped policy; --overlay adds a folder or file on top of it."""
-    from wfikb.policy_loader import Policy, default_policy_dir
+    from wfikb.loader import Policy, default_policy_dir
     base, overlays = policy_dirs
     roots = [Path(p) for p in base] or [default_policy_dir()]
     return Policy.load(roots + [Path(p) for p in overlays])

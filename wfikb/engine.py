@@ -15,7 +15,7 @@ from wfikb.errors import PolicyError
 from wfikb.explanation import Derivation
 from wfikb.model import Model, Shared
 from wfikb.facts import scenario_facts
-from wfikb.policy_loader import FIRED, Policy
+from wfikb.loader import FIRED, Policy
 from wfikb.scenario import Scenario
 
 

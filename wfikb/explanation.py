@@ -21,7 +21,7 @@ from clingo import Function, Number, String, Symbol, SymbolType
 
 from wfikb import texts
 from wfikb.model import Model, Param, conclusion_name, is_output
-from wfikb.policy_loader import FOREVER, Clause, Cond
+from wfikb.loader import FOREVER, Clause, Cond
 from wfikb.terms import ANY, compare, instantiate, match, show_operands, show_value
 
 PARAM_LOOKUP = ("p", 3)

@@ -18,7 +18,7 @@ import clingo
 from clingo import Function, Number, Symbol, SymbolType
 
 from wfikb.errors import QueryError
-from wfikb.policy_loader import Clause, Policy
+from wfikb.loader import Clause, Policy
 from wfikb.terms import instantiate
 
 

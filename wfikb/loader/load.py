@@ -1,0 +1,230 @@
+"""`Policy`: the policy files read, checked, annotated and rewritten into the program the engine runs.
+
+Each file's statements (`source`) are matched to their annotation blocks (`annotations`); each rule
+becomes a `Clause` with typed conditions (`policy`) and is rewritten to record its firing
+(`rewrite`). A loaded policy is plain data, kept between runs by `cache`. Authoring rules:
+docs/authoring.md.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+from importlib import resources
+from pathlib import Path
+
+import clingo
+from clingo.ast import ASTType
+
+from wfikb import terms
+from wfikb.errors import PolicyError
+from wfikb.loader import annotations, cache, source
+from wfikb.loader.policy import (SCENARIO_VAR, Agg, Clause, Cmp, Cond, InForce, Neg, Pos, Rule, clause_from_plain,
+                                 clause_to_plain, rule_from_plain, rule_to_plain)
+from wfikb.loader.rewrite import (InForceGuard, NameAnonymous, RecordFiring, guard_variables, recorded_variables,
+                                  safe_order, variables)
+
+
+class Policy:
+    """The parsed, annotated and rewritten policy, loaded once and shared by every evaluation."""
+
+    def __init__(self, files: list[tuple[str, str]]):
+        self.files = [name for name, _ in files]
+        self.rules: dict[str, Rule] = {}
+        self.clauses: list[Clause] = []
+        self.pred_texts: dict[tuple[str, int], str] = {}
+        self.windows: set[tuple[int, int]] = set()
+        # An overlay switches a rule off by id ("% @disable ID"), wherever the rule is defined.
+        self.disabled_by: dict[str, str] = annotations.disabled_ids(files)
+        self.disabled: dict[str, Rule] = {}
+        program: list = []
+        plain: list = []          # the rules as written (with their in-force guard), for benchmarks
+        digest = hashlib.sha256()
+        for name, text in files:
+            digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + text.encode("utf-8", "surrogateescape")
+                          + b"\0")
+            self._load_file(name, text, program, plain)
+        self.digest = digest.hexdigest()
+        for rid, where in self.disabled_by.items():
+            if rid not in self.rules:
+                raise PolicyError(f"{where}: @disable {rid}: no rule with that id")
+            self.disabled[rid] = self.rules.pop(rid)
+        annotations.check_texts(self.rules)
+        internal = InForceGuard.support(self.windows)
+        # The rewritten program travels as text (clingo parses it much faster than Python builds AST),
+        # so a loaded policy holds no clingo objects and can be cached between runs.
+        self.program_text = "\n".join(map(str, program + internal)) + "\n"
+        self.plain_program_text = "\n".join(map(str, plain + internal)) + "\n"
+        self._index()
+
+    def _index(self):
+        self.by_head: dict[tuple[str, int], list[Clause]] = {}
+        for c in self.clauses:
+            self.by_head.setdefault(c.signature, []).append(c)
+        self.s_positions = [c.s_position if c.scoped and not c.is_fact else -1 for c in self.clauses]
+        self._fact_index: dict | None = None
+
+    @property
+    def fact_index(self) -> dict[clingo.Symbol, Clause]:
+        """Each ground policy fact -> its clause (facts with intervals or pools are left out)."""
+        if self._fact_index is None:
+            self._fact_index = {}
+            for c in self.clauses:
+                if c.is_fact:
+                    try:
+                        self._fact_index[terms.instantiate(c.head, {})] = c
+                    except KeyError:
+                        pass
+        return self._fact_index
+
+    @property
+    def version(self) -> str:
+        from wfikb import __version__
+        return f"wfikb-{__version__}+{self.digest[:12]}"
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, roots: list[Path] | None = None) -> "Policy":
+        """Read the policy folders (and overlays, in order); a cached copy is used when nothing changed."""
+        return cls.from_files(source.read_roots(roots or [default_policy_dir()]))
+
+    @classmethod
+    def from_files(cls, files: list[tuple[str, str]]) -> "Policy":
+        # Reading makes many small objects that all live on: the garbage collector would only
+        # walk them (a tenth of a second at times), so it waits until they are read.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            data = cache.read(files)
+            if data is not None:
+                try:
+                    return cls.from_plain(data)
+                except Exception:  # an entry from an older layout is rebuilt, never trusted
+                    pass
+        finally:
+            if enabled:
+                gc.enable()
+        policy = cls(files)
+        cache.write(files, policy.to_plain())
+        return policy
+
+    def to_plain(self) -> dict:
+        """The policy as plain data (lists, strings, numbers): the cache's format."""
+        return {"files": self.files, "digest": self.digest,
+                "rules": [rule_to_plain(r) for r in self.rules.values()],
+                "disabled": [rule_to_plain(r) for r in self.disabled.values()],
+                "disabled_by": self.disabled_by,
+                "clauses": [clause_to_plain(c) for c in self.clauses],
+                "pred_texts": [[n, a, t] for (n, a), t in self.pred_texts.items()],
+                "windows": sorted(self.windows),
+                "program_text": self.program_text, "plain_program_text": self.plain_program_text}
+
+    @classmethod
+    def from_plain(cls, data: dict) -> "Policy":
+        self = cls.__new__(cls)
+        self.files = list(data["files"])
+        self.digest = data["digest"]
+        self.rules = {r.id: r for r in map(rule_from_plain, data["rules"])}
+        self.disabled = {r.id: r for r in map(rule_from_plain, data["disabled"])}
+        self.disabled_by = dict(data["disabled_by"])
+        self.clauses = [clause_from_plain(i, x, self.rules) for i, x in enumerate(data["clauses"])]
+        self.pred_texts = {(n, a): t for n, a, t in data["pred_texts"]}
+        self.windows = {(f, t) for f, t in data["windows"]}
+        self.program_text = data["program_text"]
+        self.plain_program_text = data["plain_program_text"]
+        self._index()
+        return self
+
+    def _load_file(self, name: str, text: str, program: list, plain: list):
+        blocks = annotations.read(name, text, self.rules, self.pred_texts)
+        for st in source.parse(name, text):
+            line = st.location.begin.line
+            rule = annotations.covering(blocks, line)
+            if rule is None:
+                raise PolicyError(f"{name}:{line}: statement has no @rule annotation above it")
+            if rule.id not in self.disabled_by:
+                self._add_clause(rule, st, f"{name}:{line}", line, program, plain)
+
+    def _add_clause(self, rule: Rule, st, where: str, line: int, program: list, plain: list):
+        head = st.head
+        if head.ast_type != ASTType.Literal or head.sign != 0 or head.atom.ast_type != ASTType.SymbolicAtom:
+            raise PolicyError(f"{where}: rule {rule.id}: the head must be one atom (no choice, disjunction or constraint)")
+        head_term = head.atom.symbol
+        if head_term.ast_type != ASTType.Function:
+            raise PolicyError(f"{where}: rule {rule.id}: the head must be an atom")
+        scoped = bool(head_term.arguments) and head_term.arguments[0].ast_type == ASTType.Variable \
+            and head_term.arguments[0].name == SCENARIO_VAR
+        if rule.window and not scoped:
+            raise PolicyError(f"{where}: rule {rule.id}: @in_force needs a head whose first argument is S")
+        number = len(rule.clauses) + 1
+        if not st.body:
+            if rule.window:
+                raise PolicyError(f"{where}: rule {rule.id}: a fact cannot have @in_force; give it a body")
+            self._add(Clause(len(self.clauses), rule, number, terms.from_ast(head_term), [], [], scoped, True, line))
+            program.append(st)
+            plain.append(st)
+            return
+        st = NameAnonymous()(st.update(body=_body(st.body, f"{where}: rule {rule.id}")))
+        conds = [_condition(lit) for lit in st.body]
+        if rule.window:
+            self.windows.add(rule.window)
+            st = InForceGuard(rule.window)(st)
+            conds.insert(0, InForce(rule.window, frozenset({SCENARIO_VAR}), "in force"))
+        try:
+            conds = safe_order(conds, variables(head_term) if scoped else set())
+        except ValueError as e:
+            raise PolicyError(f"{where}: rule {rule.id}: {e}") from None
+        names = recorded_variables(st)
+        clause = Clause(len(self.clauses), rule, number, terms.from_ast(head_term), conds, names, scoped, False, line)
+        self._add(clause)
+        plain.append(st)
+        program.extend(RecordFiring(clause.index, names)(st))
+
+    def _add(self, clause: Clause):
+        clause.rule.clauses.append(clause)
+        self.clauses.append(clause)
+
+
+def _body(body, where: str) -> list:
+    """The body's literals, checked; `#true` (and `not #false`) left out, as they always hold."""
+    out = []
+    for lit in body:
+        if lit.ast_type != ASTType.Literal:
+            raise PolicyError(f"{where}: conditional literals are not allowed")
+        if lit.sign == 2:
+            raise PolicyError(f"{where}: 'not not' is not allowed")
+        t = lit.atom.ast_type
+        if t == ASTType.BooleanConstant:
+            if bool(lit.atom.value) != (lit.sign == 1):
+                continue
+            raise PolicyError(f"{where}: a condition that never holds (#false): the rule could never fire")
+        if t not in (ASTType.SymbolicAtom, ASTType.Comparison, ASTType.BodyAggregate, ASTType.Aggregate):
+            raise PolicyError(f"{where}: unsupported body element {lit.atom}")
+        out.append(lit)
+    return out
+
+
+def _condition(lit) -> Cond:
+    atom = lit.atom
+    if atom.ast_type == ASTType.SymbolicAtom:
+        if lit.sign == 0:
+            return Pos(terms.from_ast(atom.symbol), variables(atom.symbol), str(atom.symbol))
+        return Neg(terms.from_ast(atom.symbol), variables(atom.symbol) - {"_"}, f"not {atom.symbol}")
+    if atom.ast_type == ASTType.Comparison:
+        assigns = None
+        if len(atom.guards) == 1 and atom.guards[0].comparison == clingo.ast.ComparisonOperator.Equal \
+                and atom.term.ast_type == ASTType.Variable:
+            assigns = atom.term.name
+        template = terms.comparison_from_ast(atom)
+        return Cmp(template, variables(atom), terms.show_comparison(template), assigns)
+    return Agg(str(lit), guard_variables(atom), str(lit))
+
+
+def default_policy_dir() -> Path:
+    """The policy shipped inside the package (wfikb.policy); the source tree's policy/ when run from a checkout."""
+    try:
+        p = Path(str(resources.files("wfikb.policy")))
+        if p.is_dir() and any(p.rglob("*.lp")):
+            return p
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent.parent / "policy"
