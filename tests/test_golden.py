@@ -145,8 +145,10 @@ def test_evaluate_prints_the_outcome_on_one_screen_and_the_derivation_only_with_
         "appealing to be placed in the support group. [jcpo.njwfi.reg54: ESA Regs 2008 reg 54(1)-(2) (old style)]",
         "  work_programme             not_permitted  no sanction risk",
         "                             because the claimant must not be referred to the Work Programme while the "
-        "support-group challenge is pending (DWP guidance, seed 004). [wp.esa.appeal_bar.not_permitted: as "
-        "wp.esa.appeal_bar]",
+        "support-group challenge is pending (DWP guidance, seed 004). [wp.esa.appeal_bar.not_permitted: DWP "
+        "Jobcentre Plus staff guidance obtained under FOI by Benefits and Work (undated, about 2012-2013): "
+        "WRAG claimants appealing to be placed in the support group \"cannot be referred to the work "
+        "programme\" - guidance, not legislation]",
         "  group_information_session  voluntary      no sanction risk",
         "                             because group information sessions are voluntary: the claimant may be "
         "invited but cannot be required to attend, and there is no sanction for not attending. [jcpo.gis.voluntary: "

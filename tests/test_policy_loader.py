@@ -90,3 +90,26 @@ def test_a_file_name_with_a_control_character_is_shown_on_one_line(tmp_path):
         Policy.load([folder])
     assert len(str(e.value).splitlines()) == 1
     assert str(e.value).startswith("pol/a\\x0ab.lp:")
+
+
+def test_a_citation_that_points_to_other_rules_cites_what_they_cite():
+    policy = Policy.from_files([("a.lp", """
+% @rule base.one
+% @cite Act 2000 s.1; seed S1.1
+% @text One.
+one(S) :- scenario(S).
+% @rule base.two
+% @cite Regs 2001 reg 2
+% @text Two.
+two(S) :- scenario(S).
+% @rule derived
+% @cite as base.one, base.two; decision X1
+% @text Both.
+both(S) :- one(S), two(S).
+% @rule unknown
+% @cite as no.such.rule
+% @text Kept as written.
+kept(S) :- scenario(S).
+""")])
+    assert policy.rules["derived"].cite == "Act 2000 s.1; seed S1.1; Regs 2001 reg 2; decision X1"
+    assert policy.rules["unknown"].cite == "as no.such.rule"

@@ -104,3 +104,28 @@ def check_texts(rules: dict[str, Rule]) -> None:
             if missing:
                 raise PolicyError(f"{c.rule.file}:{c.line}: rule {rule.id}: @text uses {{{missing[0]}}}, "
                                   "which is not a variable of this clause")
+
+
+AS_RE = re.compile(r"^as\s+([a-z0-9][a-z0-9_.\-]*(?:\s*,\s*[a-z0-9][a-z0-9_.\-]*)*)\s*(?:[;:]\s*(.*))?$")
+
+
+def resolve_as(rules: dict[str, Rule]) -> None:
+    """`@cite as OTHER_ID[, ID...][; more]` cites what the named rules cite: the referenced
+    citations are put in its place, so every explanation line names the law, not another rule."""
+    def cite_of(rule: Rule, seen: frozenset) -> str:
+        m = AS_RE.match(rule.cite)
+        if not m or rule.id in seen:
+            return rule.cite
+        ids = [i.strip() for i in m.group(1).split(",")]
+        if not all(i in rules for i in ids):
+            return rule.cite
+        parts = []
+        for i in ids:
+            c = cite_of(rules[i], seen | {rule.id})
+            if c not in parts:
+                parts.append(c)
+        rest = (m.group(2) or "").strip()
+        return "; ".join(parts + ([rest] if rest else []))
+    resolved = {rid: cite_of(r, frozenset()) for rid, r in rules.items()}
+    for rid, cite in resolved.items():
+        rules[rid].cite = cite

@@ -49,6 +49,7 @@ class Policy:
                 raise PolicyError(f"{where}: @disable {rid}: no rule with that id")
             self.disabled[rid] = self.rules.pop(rid)
         annotations.check_texts(self.rules)
+        annotations.resolve_as(self.rules)
         internal = InForceGuard.support(self.windows)
         # The rewritten program travels as text (clingo parses it much faster than Python builds AST),
         # so a loaded policy holds no clingo objects and can be cached between runs.
