@@ -43,6 +43,7 @@ FIRED = "_fired"
 IN_FORCE = "_in_force"
 WINDOW = "_window"
 SCENARIO_VAR = "S"
+NAMED_IN_FORCE = "in_force"   # in_force(S, Name): a body literal naming a window(Name, From, To) fact
 
 
 @dataclass
@@ -108,11 +109,13 @@ class Policy:
         # An overlay switches a rule off by id ("% @disable ID"), wherever the rule is defined.
         self.disabled_by: dict[str, str] = {rid: name for name, text in files for rid in DISABLE_RE.findall(text)}
         self.disabled: dict[str, Rule] = {}
+        self._window_refs: list[tuple[Rule, Cond | None, str, str]] = []
         digest = hashlib.sha256()
         for name, text in files:
             digest.update(name.encode() + b"\0" + text.encode() + b"\0")
             self._load_file(name, text)
         self.digest = digest.hexdigest()
+        self._resolve_windows()
         for rid, where in self.disabled_by.items():
             if rid not in self.rules:
                 raise PolicyError(f"{where}: @disable {rid}: no rule with that id")
@@ -288,6 +291,14 @@ class Policy:
                 raise PolicyError(f"{where}: rule {rule.id}: 'not not' is not allowed")
             atom = lit.atom
             if atom.ast_type == ASTType.SymbolicAtom:
+                window_name = _named_window(atom.symbol)
+                if window_name:
+                    cond = Cond("in_force", None, frozenset({SCENARIO_VAR}), source=str(atom.symbol))
+                    self._window_refs.append((rule, cond if lit.sign == 0 else None, window_name, where))
+                    if lit.sign == 0:
+                        conds.append(cond)
+                        body.append(lit)
+                        continue
                 if lit.sign == 0:
                     term = _name_anonymous(atom.symbol, counter)
                     lit = ast.Literal(lit.location, 0, ast.SymbolicAtom(term))
@@ -323,6 +334,29 @@ class Policy:
         record = _fn(FIRED, [_num(clause.index), _tuple([_var(v) for v in variables])])
         self.program.append(ast.Rule(st.location, _lit(record), body))
         self.program.append(ast.Rule(st.location, st.head, [_lit(record)]))
+
+    def _resolve_windows(self):
+        """Each in_force(S, Name) literal names one window(Name, From, To) fact; a rule whose body holds
+        one is in force in that window (Rule.window, shown by `wfikb rules` and in explanations)."""
+        windows: dict[str, tuple[int, int]] = {}
+        for c in self.clauses:
+            if c.is_fact and c.signature == ("window", 3):
+                sym = terms.instantiate(c.head, {})
+                name, f, t = sym.arguments
+                if name.name in windows:
+                    raise PolicyError(f"{c.rule.file}:{c.line}: window {name.name} is declared twice")
+                windows[name.name] = (f.number, t.number)
+        positive = {rule.id for rule, cond, _, _ in self._window_refs if cond is not None}
+        for rule, cond, name, where in self._window_refs:
+            if name not in windows:
+                raise PolicyError(f"{where}: rule {rule.id}: in_force(S, {name}): no window({name}, From, To) fact")
+            f, t = windows[name]
+            if cond is not None:   # several windows in one body: the rule is in force where they overlap
+                cond.node = (f, t)
+                rule.window = (max(f, rule.window[0]), min(t, rule.window[1])) if rule.window else (f, t)
+            elif rule.id not in positive and t == FOREVER and f > 0:   # only "not in_force(S, Name)": before Name
+                rule.window = (0, int((dt.date.fromisoformat(_iso(f)) - dt.timedelta(days=1)).strftime("%Y%m%d")))
+        del self._window_refs
 
     def _check_texts(self):
         """Every {Var} of a rule's text must be a variable of each of its clauses."""
@@ -465,6 +499,19 @@ def _safe_order(conds: list[Cond], bound: set[str]) -> list[Cond]:
         else:
             raise ValueError("unsafe rule: a comparison or 'not' uses a variable no positive condition binds")
     return out
+
+
+def _named_window(term) -> str | None:
+    """Name of the window in in_force(S, Name) with Name a constant; None for any other atom."""
+    if term.ast_type == ASTType.Function and term.name == NAMED_IN_FORCE and len(term.arguments) == 2:
+        s, name = term.arguments
+        if s.ast_type == ASTType.Variable and s.name == SCENARIO_VAR:
+            if name.ast_type == ASTType.SymbolicTerm and name.symbol.type == clingo.SymbolType.Function \
+                    and not name.symbol.arguments:
+                return name.symbol.name
+            if name.ast_type == ASTType.Function and not name.arguments and name.name:
+                return name.name
+    return None
 
 
 def _covering(annotations, line):
