@@ -8,6 +8,7 @@ sanction_risk, conclude) for every scenario. A rule whose window lived in a comm
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -85,3 +86,52 @@ def test_the_comparison_sees_a_rule_out_of_its_window(tmp_path):
     scenarios = corpus()[:3]
     problems = differences(policy, scenarios)
     assert problems and all("plain clingo derives conclude" in p and "toy,old_rule" in p for p in problems)
+
+
+# ------------------------------------------------------------------ named windows, as the loader reads them
+import pytest
+
+from wfikb.errors import PolicyError
+
+CORE = ("% @rule core.in_force\n% @cite IA 1978 s.4\n% @text {W} is in force.\n"
+        "in_force(S, W) :- today(S, D), window(W, F, T), F <= D, D <= T.\n")
+WINDOWS = ("% @rule commencement.regs_2011\n% @cite Regs 2011 reg 1\n% @text The Regs 2011 apply from 1 June 2011.\n"
+           "window(regs_2011, 20110601, 99991231).\n"
+           "% @rule commencement.scheme\n% @cite Scheme note\n% @text The scheme ran to March 2017.\n"
+           "window(scheme, 20100101, 20170331).\n")
+
+
+def _policy(text: str) -> Policy:
+    return Policy([("p/core.lp", CORE), ("p/rules.lp", WINDOWS + text)])
+
+
+def test_a_rule_is_shown_in_force_in_the_window_its_in_force_literal_names():
+    policy = _policy("% @rule t.a\n% @cite C\n% @text T.\na(S) :- in_force(S, regs_2011), scenario(S).\n")
+    rule = policy.rules["t.a"]
+    assert rule.window == (20110601, 99991231) and rule.window_text == "2011-06-01 to now"
+    (cond,) = [c for c in rule.clauses[0].conds if c.kind == "in_force"]
+    assert cond.node == (20110601, 99991231)
+    # the literal stays in the program, so the solver, not a comment, decides the window
+    assert any("in_force(S,regs_2011)" in line for line in policy.program_text.splitlines())
+
+
+def test_several_windows_in_one_body_overlap_and_not_in_force_reads_before_the_start():
+    policy = _policy("% @rule t.a\n% @cite C\n% @text T.\na(S) :- in_force(S, regs_2011), in_force(S, scheme), scenario(S).\n"
+                     "% @rule t.b\n% @cite C\n% @text T.\nb(S) :- scenario(S), not in_force(S, regs_2011).\n")
+    assert policy.rules["t.a"].window_text == "2011-06-01 to 2017-03-31"
+    assert policy.rules["t.b"].window_text == "… to 2011-05-31"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("% @rule t.a\n% @cite C\n% @text T.\na(S) :- in_force(S, regs_2012), scenario(S).\n",
+     "p/rules.lp:12: rule t.a: in_force(S, regs_2012): no window(regs_2012, From, To) fact"),
+    ("% @rule t.a\n% @cite C\n% @text T.\na(S) :- scenario(S), not in_force(S, regs_2012).\n",
+     "no window(regs_2012, From, To) fact"),
+    ("% @rule commencement.again\n% @cite C\n% @text T.\nwindow(regs_2011, 20110601, 20120101).\n",
+     "window regs_2011 is declared twice"),
+    ("% @rule t.a\n% @cite C\n% @text T.\na(S) :- in_force(S, regs_2011), scenario(S).\na(S) :- in_force(S, scheme), scenario(S).\n",
+     "rule t.a: its clauses are in force in different windows"),
+])
+def test_a_window_named_but_not_declared_or_declared_twice_is_refused(text, message):
+    with pytest.raises(PolicyError, match=re.escape(message)):
+        _policy(text)

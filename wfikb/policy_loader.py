@@ -346,16 +346,29 @@ class Policy:
                 if name.name in windows:
                     raise PolicyError(f"{c.rule.file}:{c.line}: window {name.name} is declared twice")
                 windows[name.name] = (f.number, t.number)
-        positive = {rule.id for rule, cond, _, _ in self._window_refs if cond is not None}
+        by_clause: dict[str, tuple[Rule, tuple[int, int]]] = {}
         for rule, cond, name, where in self._window_refs:
             if name not in windows:
                 raise PolicyError(f"{where}: rule {rule.id}: in_force(S, {name}): no window({name}, From, To) fact")
             f, t = windows[name]
-            if cond is not None:   # several windows in one body: the rule is in force where they overlap
+            if cond is not None:   # several windows in one body: the clause is in force where they overlap
                 cond.node = (f, t)
-                rule.window = (max(f, rule.window[0]), min(t, rule.window[1])) if rule.window else (f, t)
-            elif rule.id not in positive and t == FOREVER and f > 0:   # only "not in_force(S, Name)": before Name
-                rule.window = (0, int((dt.date.fromisoformat(_iso(f)) - dt.timedelta(days=1)).strftime("%Y%m%d")))
+                _, w = by_clause.get(where, (rule, (0, FOREVER)))
+                by_clause[where] = (rule, (max(f, w[0]), min(t, w[1])))
+        for where, (rule, w) in by_clause.items():
+            if rule.window and rule.window != w:
+                raise PolicyError(f"{where}: rule {rule.id}: its clauses are in force in different windows; "
+                                  "give each window its own @rule")
+            rule.window = w
+        negated: dict[str, set[str]] = {}
+        for rule, cond, name, _ in self._window_refs:
+            if cond is None and not rule.window:
+                negated.setdefault(rule.id, set()).add(name)
+        for rid, names in negated.items():   # only "not in_force(S, Name)", one Name: before Name opens
+            f, t = windows[next(iter(names))]
+            if len(names) == 1 and t == FOREVER and f > 0:
+                day_before = dt.date.fromisoformat(_iso(f)) - dt.timedelta(days=1)
+                self.rules[rid].window = (0, int(day_before.strftime("%Y%m%d")))
         del self._window_refs
 
     def _check_texts(self):
