@@ -18,6 +18,7 @@ from wfikb.engine import Engine
 from wfikb.facts import scenario_facts
 from wfikb.policy_loader import Policy
 from wfikb.scenario import load
+from wfikb.terms import instantiate
 from wfikb.testing import scenario_files
 from wfikb.texts import OUTPUTS
 
@@ -52,9 +53,10 @@ def wfikb_outputs(policy_dir: Path, scenarios) -> dict[int, set[str]]:
     engine = Engine(Policy.load([policy_dir]))
     out: dict[int, set[str]] = defaultdict(set)
     for i, ev in enumerate(engine.evaluate_batch(scenarios)):
-        for sym in ev.derivation.atoms:
-            if (sym.name, len(sym.arguments)) in OUTPUTS:
-                out[i].add(str(sym))
+        # every derived atom is the head of a recorded rule instance (outputs are never scenario facts)
+        for clause, env in ev.derivation.own_instances():
+            if clause.signature in OUTPUTS:
+                out[i].add(str(instantiate(clause.head, env)))
     return out
 
 
