@@ -16,11 +16,16 @@ import clingo
 
 from wfikb.engine import Engine
 from wfikb.facts import scenario_facts
-from wfikb.policy_loader import Policy
 from wfikb.scenario import load
 from wfikb.terms import instantiate
 from wfikb.testing import scenario_files
-from wfikb.texts import OUTPUTS
+
+try:   # the loader split and the model layer (wfikb/loader/, wfikb/model.py) are on main
+    from wfikb.loader import Policy
+    from wfikb.model import BY_SIGNATURE as OUTPUTS   # the output signatures: regime/2, status/3, ...
+except ImportError:   # before that merge
+    from wfikb.policy_loader import Policy
+    from wfikb.texts import OUTPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
