@@ -25,6 +25,7 @@ from wfikb.loader import FOREVER, Clause, Cond
 from wfikb.terms import ANY, compare, instantiate, match, show_operands, show_value
 
 PARAM_LOOKUP = ("p", 3)
+WINDOW_LOOKUP = ("in_force", 2)
 
 MAX_WHY_NOT_DEPTH = 4
 MAX_BINDINGS = 64
@@ -174,6 +175,25 @@ class Derivation:
         return Node(self.show(sym), f"{said} ({text})" if said else text, "parameter",
                     c.rule.id if c else None, c.rule.cite if c else None)
 
+    def _window(self, name: Symbol) -> tuple[Symbol, Clause | None] | None:
+        """The `window/3` fact declaring the named commencement window, and its annotated clause."""
+        for w in self.model.atoms_of(("window", 3)):
+            if w.arguments[0] == name:
+                return w, self.policy.fact_index.get(w)
+        return None
+
+    def _window_node(self, sym: Symbol, window: tuple, held: bool) -> Node:
+        """A commencement window as one leaf: what it brings in, from when, and whether it applies on
+        the scenario date (in its own words, never the window's identifier)."""
+        fact, c = window
+        f, t = fact.arguments[1].number, fact.arguments[2].number
+        span = (f"from {texts.fmt(Number(f), 'date')}" if t == FOREVER else
+                f"from {texts.fmt(Number(f), 'date')} to {texts.fmt(Number(t), 'date')}")
+        said = c.rule.text.rstrip(". ") if c else f"{fact.arguments[0]} ({span})"
+        text = (f"in force on this date: {said}" if held else f"not in force on this date: {said}")
+        return Node(self.show(sym) if held else f"not {self.show(sym)}", text, "in_force" if held else "not",
+                    c.rule.id if c else None, c.rule.cite if c else None)
+
     def _words(self, c: Clause, env: dict) -> dict:
         """The instance's values, with an enum value read as the vocabulary's words: the meaning the
         scenario fact that bound it gives, else the value's one meaning across the vocabulary."""
@@ -258,6 +278,8 @@ class Derivation:
             return self.tree(instantiate(cond.node, env), path)
         if cond.kind == "neg":
             atom = instantiate(cond.node, env, wildcard=True)
+            if (atom.name, len(atom.arguments)) == WINDOW_LOOKUP and (w := self._window(atom.arguments[1])):
+                return self._window_node(atom, w, held=False)
             return Node(f"not {self.show(atom)}", f"no evidence that {self.pred_text(atom)}", "not")
         if cond.kind == "cmp":
             left, guards = cond.node

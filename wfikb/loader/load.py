@@ -7,6 +7,7 @@ docs/authoring.md.
 """
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 from importlib import resources
@@ -18,7 +19,7 @@ from clingo.ast import ASTType
 from wfikb import terms
 from wfikb.errors import PolicyError
 from wfikb.loader import annotations, cache, source
-from wfikb.loader.policy import (SCENARIO_VAR, Agg, Clause, Cmp, Cond, InForce, Neg, Pos, Rule, clause_from_plain,
+from wfikb.loader.policy import (FOREVER, SCENARIO_VAR, Agg, Clause, Cmp, Cond, InForce, Neg, Pos, Rule, clause_from_plain,
                                  clause_to_plain, rule_from_plain, rule_to_plain)
 from wfikb.loader.rewrite import (InForceGuard, NameAnonymous, RecordFiring, guard_variables, recorded_variables,
                                   safe_order, variables)
@@ -36,6 +37,7 @@ class Policy:
         # An overlay switches a rule off by id ("% @disable ID"), wherever the rule is defined.
         self.disabled_by: dict[str, str] = annotations.disabled_ids(files)
         self.disabled: dict[str, Rule] = {}
+        self._window_refs: list = []   # (rule, InForce or None for "not in_force", window name, where)
         program: list = []
         plain: list = []          # the rules as written (with their in-force guard), for benchmarks
         digest = hashlib.sha256()
@@ -44,6 +46,7 @@ class Policy:
                           + b"\0")
             self._load_file(name, text, program, plain)
         self.digest = digest.hexdigest()
+        self._resolve_windows()
         for rid, where in self.disabled_by.items():
             if rid not in self.rules:
                 raise PolicyError(f"{where}: @disable {rid}: no rule with that id")
@@ -166,6 +169,12 @@ class Policy:
             return
         st = NameAnonymous()(st.update(body=_body(st.body, f"{where}: rule {rule.id}")))
         conds = [_condition(lit) for lit in st.body]
+        for i, lit in enumerate(st.body):   # in_force(S, Name): the window is the named window(Name, F, T) fact
+            name = _named_window(lit.atom.symbol) if lit.atom.ast_type == ASTType.SymbolicAtom else None
+            if name:
+                if lit.sign == 0:
+                    conds[i] = InForce(None, frozenset({SCENARIO_VAR}), str(lit.atom.symbol))
+                self._window_refs.append((rule, conds[i] if lit.sign == 0 else None, name, where))
         if rule.window:
             self.windows.add(rule.window)
             st = InForceGuard(rule.window)(st)
@@ -180,9 +189,62 @@ class Policy:
         plain.append(st)
         program.extend(RecordFiring(clause.index, names)(st))
 
+    def _resolve_windows(self):
+        """Each in_force(S, Name) literal names one window(Name, From, To) fact; a rule whose body holds
+        one is in force in that window (Rule.window, shown by `wfikb rules` and in explanations)."""
+        windows: dict[str, tuple[int, int]] = {}
+        for c in self.clauses:
+            if c.is_fact and c.signature == ("window", 3):
+                sym = terms.instantiate(c.head, {})
+                name, f, t = sym.arguments
+                if name.name in windows:
+                    raise PolicyError(f"{c.rule.file}:{c.line}: window {name.name} is declared twice")
+                windows[name.name] = (f.number, t.number)
+        by_clause: dict[str, tuple[Rule, tuple[int, int]]] = {}
+        for rule, cond, name, where in self._window_refs:
+            if name not in windows:
+                raise PolicyError(f"{where}: rule {rule.id}: in_force(S, {name}): no window({name}, From, To) fact")
+            f, t = windows[name]
+            if cond is not None:   # several windows in one body: the clause is in force where they overlap
+                cond.node = (f, t)
+                _, w = by_clause.get(where, (rule, (0, FOREVER)))
+                by_clause[where] = (rule, (max(f, w[0]), min(t, w[1])))
+        for where, (rule, w) in by_clause.items():
+            if rule.window and rule.window != w:
+                raise PolicyError(f"{where}: rule {rule.id}: its clauses are in force in different windows; "
+                                  "give each window its own @rule")
+            rule.window = w
+        negated: dict[str, set[str]] = {}
+        for rule, cond, name, _ in self._window_refs:
+            if cond is None and not rule.window:
+                negated.setdefault(rule.id, set()).add(name)
+        for rid, names in negated.items():   # only "not in_force(S, Name)", one Name: before Name opens
+            f, t = windows[next(iter(names))]
+            if len(names) == 1 and t == FOREVER and f > 0:
+                day_before = dt.date.fromisoformat(_iso(f)) - dt.timedelta(days=1)
+                self.rules[rid].window = (0, int(day_before.strftime("%Y%m%d")))
+        del self._window_refs
+
     def _add(self, clause: Clause):
         clause.rule.clauses.append(clause)
         self.clauses.append(clause)
+
+
+def _named_window(term) -> str | None:
+    """Name of the window in in_force(S, Name) with Name a constant; None for any other atom."""
+    if term.ast_type == ASTType.Function and term.name == "in_force" and len(term.arguments) == 2:
+        s, name = term.arguments
+        if s.ast_type == ASTType.Variable and s.name == SCENARIO_VAR:
+            if name.ast_type == ASTType.SymbolicTerm and name.symbol.type == clingo.SymbolType.Function \
+                    and not name.symbol.arguments:
+                return name.symbol.name
+            if name.ast_type == ASTType.Function and not name.arguments and name.name:
+                return name.name
+    return None
+
+
+def _iso(n: int) -> str:
+    return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
 
 
 def _body(body, where: str) -> list:
