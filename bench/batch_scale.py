@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, median, peak_rss_of, temporary_cache
+from common import ROOT, machine, median, peak_rss_of, temporary_cache
 
 
 def baseline(path: Path, n: int) -> float:
@@ -87,6 +87,7 @@ def main():
                 print(f"  batch of {what}: {wall:.1f} s, peak RSS {rss_kb / 1024:.0f} MB", flush=True)
                 out.unlink()
         base_rate = args.baseline / median(base_times)
+        print(f"machine at the end: {machine()}")
         print(f"\nin-memory batch of {args.baseline} (outcome lines, JSON included): "
               f"median {median(base_times):.1f} s = {base_rate:.1f} records/s")
         print(f"{'records':>10} {'wall s':>9} {'records/s':>10} {'peak RSS MB':>12} {'throughput ratio':>17}")

@@ -63,6 +63,12 @@ def rotated(contenders: dict[str, Callable[[], object]], repeats: int) -> dict[s
     return times
 
 
+def machine() -> str:
+    """The conditions of a measurement: cores and load (other work on the machine inflates times)."""
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.1f} (1 min) {five:.1f} (5 min)"
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs)
 

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from common import EXAMPLE, ROOT, median, spread
+from common import EXAMPLE, ROOT, machine, median, spread
 
 BARE = [sys.executable, "-c", "pass"]
 COMMANDS = {
@@ -57,6 +57,7 @@ def main():
                     env = dict(base_env, WFIKB_CACHE_DIR=os.path.join(cold_root, f"{label}-{r}"))
                 times.setdefault(label, []).append(wall(cmd, env))
     bare = median(times["bare"])
+    print(f"machine at the end: {machine()}")
     print(f"runs: {runs} each, order rotated; the shipped example {EXAMPLE.relative_to(ROOT)}")
     for label, _, mode in contenders:
         m = median(times[label])

@@ -22,7 +22,7 @@ import argparse
 import gc
 import time
 
-from common import ROOT, corpus, ground_and_solve, median, plain_program, rotated, spread, temporary_cache
+from common import ROOT, corpus, ground_and_solve, machine, median, plain_program, rotated, spread, temporary_cache
 
 OUTCOME = {("regime", 2), ("status", 3), ("sanction_risk", 2)}
 
@@ -79,6 +79,7 @@ def main():
 
         times = rotated({"plain": plain, "recorded": recorded, "full": full}, args.repeats)
         n = len(scenarios)
+        print(f"machine at the end: {machine()}")
         p, r, f = (median(times[k]) for k in ("plain", "recorded", "full"))
         print(f"scenarios: {n}  rules: {len(engine.policy.rules)}  repeats: {args.repeats} (order rotated)")
         for k, v in times.items():
