@@ -145,3 +145,34 @@ def test_evaluate_stream_reads_lazily_and_equals_evaluate_batch(engine):
     evs = [first, *stream]
     assert [e.scenario.id for e in evs] == [sc.id for sc in scenarios]
     assert [results.result(e) for e in evs] == [results.result(e) for e in engine.evaluate_batch(scenarios)]
+
+
+def test_a_folder_gives_one_line_per_scenario_file_and_a_bad_file_is_an_error_line(engine, tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    shutil.copy(SAMPLE[0], d / "a.toml")
+    (d / "b.toml").write_text('id = "b"\ndate = 2020-01-01\n[claimant]\nbenefit = "pension"\n')
+    (d / "notes.txt").write_text("not a scenario")
+    out = tmp_path / "out.jsonl"
+    assert batch.run(engine, d, out, "none", progress=False) == 2
+    a, b = _lines(out)
+    assert a["file"] == "a.toml" and a["result"] == batch.outcome(engine.evaluate(load(SAMPLE[0])), "none")
+    assert b == {"line": 2, "file": "b.toml",
+                 "error": f"{d / 'b.toml'}: claimant.benefit: expected one of universal_credit, esa_new_style, "
+                          "esa_income_related, income_support, jsa; got \"pension\""}
+
+
+def test_the_progress_bar_shows_only_on_a_terminal():
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    shown, hidden = Terminal(), io.StringIO()
+    for stream in (shown, hidden):
+        bar = batch.Progress(10, stream=stream)
+        bar.add(4)
+        bar.close()
+    assert hidden.getvalue() == ""
+    assert "4/10 records" in shown.getvalue() and shown.getvalue().endswith("\n")
