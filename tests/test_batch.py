@@ -176,3 +176,29 @@ def test_the_progress_bar_shows_only_on_a_terminal():
         bar.close()
     assert hidden.getvalue() == ""
     assert "4/10 records" in shown.getvalue() and shown.getvalue().endswith("\n")
+
+
+def test_ctrl_c_leaves_a_clean_partial_file_and_resume_completes_it(engine, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(_as_json_record(SAMPLE[i % len(SAMPLE)]) + "\n" for i in range(40)))
+    out, partial = tmp_path / "out.jsonl", tmp_path / "out.jsonl.partial"
+    cmd = [sys.executable, "-m", "wfikb", "batch", str(src), "--out", str(out), "--chunk", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not partial.exists() or partial.read_text().count("\n") < 2):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "--resume" in err and "Traceback" not in err and not out.exists()
+    done = _lines(partial)
+    assert 2 <= len(done) < 40 and [x["line"] for x in done] == list(range(1, len(done) + 1))
+    assert wfikb("batch", src, "--out", out, "--chunk", "1", "--resume").code == 0
+    fresh = tmp_path / "fresh.jsonl"
+    batch.run(engine, src, fresh, "outcome", progress=False)
+    assert out.read_bytes() == fresh.read_bytes()

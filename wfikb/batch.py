@@ -22,6 +22,7 @@ import concurrent.futures
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -165,6 +166,7 @@ _worker: dict = {}
 
 
 def _init_worker(roots):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the main process decides when to stop
     from wfikb.policy_loader import Policy
     _worker["engine"] = Engine(Policy.load(roots))
 
@@ -236,6 +238,30 @@ class Progress:
             self.stream.flush()
 
 
+class _Interrupt:
+    """Ctrl-C sets a flag that the run checks between records: a KeyboardInterrupt raised inside
+    clingo's callbacks would abort the process instead of leaving a clean partial file."""
+
+    def __enter__(self):
+        self.hit, self.old = False, None
+        try:
+            self.old = signal.signal(signal.SIGINT, self._on)
+        except ValueError:               # not the main thread: leave signals alone
+            pass
+        return self
+
+    def _on(self, signum, frame):
+        self.hit = True
+
+    def check(self):
+        if self.hit:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
+
+
 def partial_paths(out: Path) -> tuple[Path, Path]:
     return out.with_name(out.name + ".partial"), out.with_name(out.name + ".partial.json")
 
@@ -287,13 +313,14 @@ def run(engine: Engine, input_path: str | Path, out: str | Path, explain: str = 
     bar = Progress(count_records(input_path) if progress and sys.stderr.isatty() else None, skipped)
     bar.on = bar.on and progress
     written = skipped
-    with partial.open("a", encoding="utf-8", newline="\n") as fh:
+    with partial.open("a", encoding="utf-8", newline="\n") as fh, _Interrupt() as stop:
         if jobs > 1:
             for text, n in _parallel(roots, recs, explain, jobs, chunk):
                 fh.write(text)
                 fh.flush()
                 written += n
                 bar.add(n)
+                stop.check()
         else:
             for line in output_lines(engine, recs, explain, chunk):
                 fh.write(line)
@@ -301,6 +328,7 @@ def run(engine: Engine, input_path: str | Path, out: str | Path, explain: str = 
                 if written % chunk == 0:
                     fh.flush()
                 bar.add(1)
+                stop.check()
         fh.flush()
         os.fsync(fh.fileno())
     bar.close()
