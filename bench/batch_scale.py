@@ -4,8 +4,8 @@
 
 For each size N: generates N records (bench/gen_records.py, seed 1) into a temporary folder, runs
 the real command (`python -m wfikb batch IN --out OUT --explain outcome`) in a subprocess with a
-temporary, pre-warmed policy cache, and reports its wall time, records per second and peak RSS (of
-the batch process itself: with --jobs > 1 the workers are not counted).
+temporary, pre-warmed policy cache, and reports its wall time, records per second and peak RSS
+(the batch process and its worker processes together, sampled from /proc every 0.2 s).
 
 The in-memory baseline, measured in the same run: the first `--baseline` records of the same
 input, parsed, evaluated with one `Engine.evaluate_batch` call, each turned into its

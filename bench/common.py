@@ -157,12 +157,32 @@ def ground_and_solve(program: str, facts: list[list[clingo.Symbol]], shown: str 
     return model
 
 
-def peak_rss_of(cmd: list[str], env=None, **kw) -> tuple[float, int, int]:
-    """Run cmd; (wall seconds, peak RSS in KB of that process, exit status)."""
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants now, in KB (0 once it is gone)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def peak_rss_of(cmd: list[str], env=None, interval: float = 0.2, **kw) -> tuple[float, int, int]:
+    """Run cmd; (wall seconds, peak resident memory in KB of it and its worker processes together,
+    exit status). Sampled from /proc every `interval` seconds: ru_maxrss would not do, since a
+    child started by a large process inherits that process's high-water mark on Linux, and it
+    leaves out the workers."""
     import subprocess
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, **kw)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss, proc.returncode
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(interval)
+    return time.perf_counter() - t, peak, proc.returncode

@@ -120,14 +120,26 @@ def test_resume_refuses_a_partial_file_from_other_options(engine, tmp_path):
     assert not out.exists()
 
 
-def test_jobs_2_gives_the_same_bytes_as_jobs_1(tmp_path):
+def test_jobs_2_gives_the_same_bytes_as_jobs_1_and_as_evaluating_in_process(engine, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("".join(_as_json_record(p) + "\n" for p in SAMPLE[:7]) + "{broken\n")
     one = wfikb("batch", src, "--out", tmp_path / "one.jsonl", "--chunk", "2")
     two = wfikb("batch", src, "--out", tmp_path / "two.jsonl", "--chunk", "2", "--jobs", "2")
     assert one.code == two.code == 0, two.err
-    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    batch.run(engine, src, tmp_path / "here.jsonl", "outcome", jobs=0, chunk=3, progress=False)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes() \
+        == (tmp_path / "here.jsonl").read_bytes()
     assert len(_lines(tmp_path / "two.jsonl")) == 8 and "error" in _lines(tmp_path / "two.jsonl")[-1]
+
+
+def test_worker_processes_replaced_mid_run_change_nothing(engine, tmp_path, monkeypatch):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(_as_json_record(p) + "\n" for p in SAMPLE[:6]))
+    monkeypatch.setattr(batch, "RECYCLE", 1)          # a fresh process for every chunk
+    batch.run(engine, src, tmp_path / "workers.jsonl", "none", jobs=2, chunk=2, progress=False)
+    batch.run(engine, src, tmp_path / "here.jsonl", "none", jobs=0, progress=False)
+    assert (tmp_path / "workers.jsonl").read_bytes() == (tmp_path / "here.jsonl").read_bytes()
+    assert len(_lines(tmp_path / "here.jsonl")) == 6
 
 
 def test_evaluate_stream_reads_lazily_and_equals_evaluate_batch(engine):

@@ -6,9 +6,13 @@ per record, in input order: `{"line": N, "result": {...}}` or `{"line": N, "erro
 record that cannot be read or validated is an error line and the run goes on. N is the line number
 in the JSON-lines file, or the file's position (from 1) in a folder, whose lines also carry `file`.
 
-Records are read lazily and evaluated a chunk at a time (`Engine.evaluate_stream`), so memory does
-not grow with the input. With `jobs` > 1, chunks go to worker processes and come back in order, so
-the output is the same byte for byte.
+Records are read lazily and evaluated a chunk at a time (`Engine.evaluate_stream`). clingo keeps
+every symbol it has ever made for the life of the process (a global table, never freed), and every
+scenario brings new ones (its dates, ages, amounts beside its number in the chunk), so one process
+grows with the number of distinct records it has seen (measured: some 20-40 KB a record). To keep
+memory flat however long the input, the command evaluates in `jobs` worker processes (one by
+default), each replaced after RECYCLE chunks; chunks come back in order, so the output is the same
+byte for byte for any number of workers. `jobs=0` evaluates in this process (library use, tests).
 
 The output is written atomically: lines go to `OUTPUT.partial` beside it, which is renamed to
 OUTPUT only when every record is done. An interrupted run leaves the partial file and, beside it,
@@ -36,6 +40,7 @@ from wfikb.scenario import from_dict, load
 
 EXPLAIN = ("none", "outcome", "full")
 CHUNK = 500
+RECYCLE = 10          # chunks a worker process evaluates before it is replaced by a fresh one
 
 
 @dataclass(frozen=True)
@@ -187,10 +192,11 @@ def _chunks(it: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 def _parallel(roots, recs: Iterable[Record], explain: str, jobs: int, chunk: int) -> Iterator[str]:
-    """Chunks to `jobs` processes, at most 2 * jobs in flight, results taken in submission order."""
+    """Chunks to `jobs` processes, at most 2 * jobs in flight, results taken in submission order;
+    each process is replaced after RECYCLE chunks (see the module's docstring)."""
     ctx = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                                initargs=(roots,)) as pool:
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(roots,),
+                                                max_tasks_per_child=RECYCLE) as pool:
         window: collections.deque = collections.deque()
         for part in _chunks(recs, chunk):
             window.append((pool.submit(_work, part, explain), len(part)))
@@ -289,9 +295,11 @@ def _resume_point(partial: Path, meta_path: Path, meta: dict) -> int:
     return done
 
 
-def run(engine: Engine, input_path: str | Path, out: str | Path, explain: str = "outcome", jobs: int = 1,
+def run(engine: Engine, input_path: str | Path, out: str | Path, explain: str = "outcome", jobs: int = 0,
         resume: bool = False, chunk: int = CHUNK, roots: list | None = None, progress: bool = True) -> int:
-    """Evaluate every record of INPUT into OUT; returns the number of records written."""
+    """Evaluate every record of INPUT into OUT; returns the number of records written.
+    jobs=0: in this process, with `engine`; jobs=N: in N worker processes loading the policy from
+    `roots` (`engine` then only names the policy version)."""
     if explain not in EXPLAIN:
         raise ValueError(f"explain must be one of {EXPLAIN}")
     input_path, out = Path(input_path), Path(out)
@@ -314,7 +322,7 @@ def run(engine: Engine, input_path: str | Path, out: str | Path, explain: str = 
     bar.on = bar.on and progress
     written = skipped
     with partial.open("a", encoding="utf-8", newline="\n") as fh, _Interrupt() as stop:
-        if jobs > 1:
+        if jobs >= 1:
             for text, n in _parallel(roots, recs, explain, jobs, chunk):
                 fh.write(text)
                 fh.flush()

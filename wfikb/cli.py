@@ -148,7 +148,8 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
               help="none: regime, status and sanction risk; outcome: also the rules each status rests on; "
               "full: the whole result with every conclusion's explanation tree.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="Worker processes (the output is the same for any N).")
+              help="Worker processes (the output is the same for any N; each is replaced now and "
+              "then, which keeps memory flat).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from OUTPUT.partial.")
 @click.option("--chunk", type=click.IntRange(min=1), default=500, show_default=True, metavar="N",
               help="Scenarios evaluated together (memory grows with N, not with the input).")
