@@ -20,12 +20,9 @@ from wfikb.scenario import load
 from wfikb.terms import instantiate
 from wfikb.testing import scenario_files
 
-try:   # the loader split and the model layer (wfikb/loader/, wfikb/model.py) are on main
-    from wfikb.loader import Policy
-    from wfikb.model import BY_SIGNATURE as OUTPUTS   # the output signatures: regime/2, status/3, ...
-except ImportError:   # before that merge
-    from wfikb.policy_loader import Policy
-    from wfikb.texts import OUTPUTS
+from wfikb.loader import Policy
+from wfikb.model import BY_SIGNATURE as OUTPUTS   # the output signatures: regime/2, status/3, ...
+
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -150,6 +150,47 @@ def explain(file, why, why_not, fmt, depth, pretty, policy_dirs):
             click.echo("\n".join(render.tree_lines(t, "  ", seen, depth)))
 
 
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), metavar="OUTPUT",
+              help="Where the JSON lines go (written atomically: nothing appears there until the run ends).")
+@click.option("--explain", type=click.Choice(["none", "outcome", "full"]), default="outcome", show_default=True,
+              help="none: regime, status and sanction risk; outcome: also the rules each status rests on; "
+              "full: the whole result with every conclusion's explanation tree.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="Worker processes (the output is the same for any N; each is replaced now and "
+              "then, which keeps memory flat).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from OUTPUT.partial.")
+@click.option("--chunk", type=click.IntRange(min=1), default=500, show_default=True, metavar="N",
+              help="Scenarios evaluated together (memory grows with N, not with the input).")
+@policy_option
+def batch(input_path, out, explain, jobs, resume, chunk, policy_dirs):
+    """Evaluate every scenario in INPUT (a JSON-lines file, or a folder of scenario files) into OUTPUT.
+
+    One JSON line per record, in input order: {"line": N, "result": {...}} or {"line": N, "error":
+    "..."}; a bad record is an error line and the run goes on. A progress bar shows on a terminal.
+
+    \b
+    Examples:
+      wfikb batch cases.jsonl --out results.jsonl
+      wfikb batch scenarios --out results.jsonl --explain full --jobs 2
+      wfikb batch cases.jsonl --out results.jsonl --resume
+    """
+    from wfikb import batch as batches
+    from wfikb.engine import Engine
+    from wfikb.loader import Policy, default_policy_dir
+    base, overlays = policy_dirs
+    roots = ([Path(p) for p in base] or [default_policy_dir()]) + [Path(p) for p in overlays]
+    engine = Engine(Policy.load(roots))
+    try:
+        n = batches.run(engine, input_path, out, explain, jobs, resume, chunk, roots)
+    except KeyboardInterrupt:
+        click.echo(f"wfikb: interrupted; {out}.partial holds the lines done: "
+                   "run the same command with --resume to continue", err=True)
+        sys.exit(130)
+    click.echo(f"{n} record{'' if n == 1 else 's'} written to {out}")
+
+
 @cli.command("test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--coverage", is_flag=True, help="Also list every rule no scenario exercises; fail if any.")

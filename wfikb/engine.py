@@ -7,7 +7,9 @@ number every scenario-dependent atom carries as its first argument.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 import clingo
 
@@ -43,6 +45,19 @@ class Engine:
 
     def evaluate(self, scenario: Scenario) -> Evaluation:
         return self.evaluate_batch([scenario])[0]
+
+    def evaluate_stream(self, scenarios: Iterable[Scenario], chunk: int = 500) -> Iterator[Evaluation]:
+        """Evaluate scenarios as they come, in input order, `chunk` of them per control: memory is
+        bounded by the chunk (and what the caller keeps), not by the length of the input."""
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
+        it = iter(scenarios)
+        while batch := list(itertools.islice(it, chunk)):
+            evaluations = self.evaluate_batch(batch)
+            del batch
+            evaluations.reverse()
+            while evaluations:      # hand each one over and keep no reference to it
+                yield evaluations.pop()
 
     def evaluate_batch(self, scenarios: list[Scenario]) -> list[Evaluation]:
         messages: list[str] = []
