@@ -179,8 +179,9 @@ def test_cmd(paths, coverage, quiet, policy_dirs):
     uncovered = []
     if coverage:
         used = testing.exercised_rules(evaluations)
-        uncovered = [r for r in engine.policy.rules.values() if r.id not in used]
-        total = len(engine.policy.rules)
+        coverable = testing.coverable(engine.policy)
+        uncovered = [r for r in coverable if r.id not in used]
+        total = len(coverable)
         click.echo(f"coverage: {total - len(uncovered)} of {total} rules exercised")
         for r in uncovered:
             click.echo(f"  never exercised: {r.id}  ({r.file}:{r.line})")

@@ -18,3 +18,28 @@ class PolicyError(WfikbError):
 
 class QueryError(WfikbError):
     """A conclusion name given to --why/--why-not cannot be read."""
+
+
+class RefusedError(WfikbError):
+    """The engine will not stand behind an answer: an invariant broke, or the circumstances conflict.
+    `index` is the scenario's position in the batch (None when the batch as a whole is refused)."""
+
+    def __init__(self, message: str, index: int | None = None):
+        super().__init__(message)
+        self.index = index
+
+
+class InvariantError(RefusedError):
+    """A result breaks an invariant of policy/core/invariants.lp, or the program has several answer sets."""
+
+
+class ContradictionError(RefusedError):
+    """The scenario states circumstances that cannot hold together (policy/core/consistency.lp)."""
+
+
+class LimitError(WfikbError):
+    """Grounding or solving ran past the time limit."""
+
+    def __init__(self, message: str, stuck: bool = False):
+        super().__init__(message)
+        self.stuck = stuck    # a grounding thread is still running: the process should end with os._exit

@@ -40,6 +40,7 @@ PLACEHOLDER = re.compile(r"\{([A-Z_][A-Za-z0-9_]*)(?::\w+)?\}")
 PRED_RE = re.compile(r"^([a-z_][A-Za-z0-9_]*)/(\d+)\s+(.+)$")
 FOREVER = 99991231
 FIRED = "_fired"
+VIOLATED = "_violated"
 IN_FORCE = "_in_force"
 WINDOW = "_window"
 SCENARIO_VAR = "S"
@@ -94,6 +95,25 @@ class Clause:
         return (self.head[1], len(self.head[2]))
 
 
+@dataclass
+class Constraint:
+    """A headless rule: circumstances that cannot hold together (policy/core/consistency.lp)."""
+    index: int
+    rule: Rule
+    variables: list[str]         # order of the recorded tuple
+    line: int
+
+    @property
+    def s_position(self) -> int:
+        return self.variables.index(SCENARIO_VAR)
+
+
+def _is_constraint(st) -> bool:
+    head = st.head
+    return (head.ast_type == ASTType.Literal and head.atom.ast_type == ASTType.BooleanConstant
+            and not head.atom.value)
+
+
 class Policy:
     """The parsed, annotated and rewritten policy, loaded once and shared by every evaluation."""
 
@@ -101,6 +121,8 @@ class Policy:
         self.files = [name for name, _ in files]
         self.rules: dict[str, Rule] = {}
         self.clauses: list[Clause] = []
+        self.constraints: list[Constraint] = []      # headless rules (policy/core/consistency.lp)
+        self.constraint_program: list[str] = []      # each as written (with its in-force test), for cores
         self.pred_texts: dict[tuple[str, int], str] = {}
         self.program: list[ast.AST] = []
         self.plain_program: list[ast.AST] = []   # the rules as written, for benchmarks
@@ -167,7 +189,7 @@ class Policy:
             for p in paths:
                 rel = p.relative_to(root).as_posix() if root.is_dir() else p.name
                 files.append((f"{root.name}/{rel}", p.read_text(encoding="utf-8")))
-        return cls.from_files(files)
+        return cls.from_files(with_core_checks(files))
 
     @classmethod
     def from_files(cls, files: list[tuple[str, str]]) -> "Policy":
@@ -216,7 +238,11 @@ class Policy:
             rule = _covering(annotations, line)
             if rule is None:
                 raise PolicyError(f"{name}:{line}: statement has no @rule annotation above it")
-            if rule.id not in self.disabled_by:
+            if rule.id in self.disabled_by:
+                continue
+            if _is_constraint(st):
+                self._add_constraint(rule, st, name, line)
+            else:
                 self._add_clause(rule, st, name, line)
 
     def _annotations(self, name: str, text: str) -> list[tuple[int, Rule]]:
@@ -324,6 +350,32 @@ class Policy:
         self.program.append(ast.Rule(st.location, _lit(record), body))
         self.program.append(ast.Rule(st.location, st.head, [_lit(record)]))
 
+    def _add_constraint(self, rule: Rule, st, name: str, line: int):
+        """A headless rule ``:- B.`` becomes the record ``_violated(K, (V1..Vn)) :- B.``, so a batch with
+        a contradictory scenario still solves and the engine names the constraint and the scenario;
+        the constraint as written is kept for the unsatisfiable-core solve (wfikb/engine.py)."""
+        where = f"{name}:{line}"
+        body = list(st.body)
+        for lit in body:
+            if lit.ast_type != ASTType.Literal or lit.sign == 2 or lit.atom.ast_type not in (
+                    ASTType.SymbolicAtom, ASTType.Comparison):
+                raise PolicyError(f"{where}: rule {rule.id}: a constraint's body takes atoms, 'not' atoms and comparisons")
+        variables = sorted(set().union(*(_vars(lit) for lit in body)) - {"_"}) if body else []
+        if SCENARIO_VAR not in variables:
+            raise PolicyError(f"{where}: rule {rule.id}: a constraint must be about one scenario (use the variable S)")
+        missing = sorted({m.group(1) for m in PLACEHOLDER.finditer(rule.text)} - set(variables))
+        if missing:
+            raise PolicyError(f"{where}: rule {rule.id}: @text uses {{{missing[0]}}}, which is not a variable of this clause")
+        if rule.window:
+            self.windows.add(rule.window)
+            f, t = rule.window
+            body.insert(0, _lit(_fn(IN_FORCE, [_var(SCENARIO_VAR), _num(f), _num(t)])))
+        c = Constraint(len(self.constraints), rule, variables, line)
+        self.constraints.append(c)
+        record = _fn(VIOLATED, [_num(c.index), _tuple([_var(v) for v in variables])])
+        self.program.append(ast.Rule(st.location, _lit(record), body))
+        self.constraint_program.append(str(ast.Rule(st.location, st.head, body)))
+
     def _check_texts(self):
         """Every {Var} of a rule's text must be a variable of each of its clauses."""
         for rule in self.rules.values():
@@ -348,6 +400,20 @@ class Policy:
         ]))
         self.program += internal
         self.plain_program += internal
+
+
+CORE_CHECKS = ("core/invariants.lp", "core/consistency.lp")
+
+
+def with_core_checks(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The invariants and consistency constraints apply to every policy: a --policy folder without its
+    own core/invariants.lp or core/consistency.lp gets the shipped ones (docs/robustness.md)."""
+    out = list(files)
+    for rel in CORE_CHECKS:
+        if not any(name.endswith("/" + rel) for name, _ in files):
+            shipped = default_policy_dir() / rel
+            out.append((f"wfikb/{rel}", shipped.read_text(encoding="utf-8")))
+    return out
 
 
 def _cache_path(files: list[tuple[str, str]]) -> Path | None:

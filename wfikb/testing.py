@@ -73,6 +73,15 @@ def run(engine: Engine, paths: list[str]) -> tuple[list[Evaluation], list[Outcom
     return evaluations, [check(ev) for ev in evaluations]
 
 
+CHECK_PREFIXES = ("invariant.", "consistency.")
+
+
+def coverable(policy) -> list:
+    """Rules a passing scenario can exercise: not the checks of policy/core/invariants.lp and
+    consistency.lp, which fire only on a result or a scenario the engine refuses (tests/test_robustness.py)."""
+    return [r for r in policy.rules.values() if not r.id.startswith(CHECK_PREFIXES)]
+
+
 def exercised_rules(evaluations: list[Evaluation]) -> set[str]:
     """Rules that fired in some scenario; a fact counts when a fired rule instance used it."""
     used: set[str] = set()
