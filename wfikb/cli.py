@@ -1,6 +1,7 @@
 """The `wfikb` command."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -22,9 +23,14 @@ def _policy(policy_dirs):
     return Policy.load(roots + [Path(p) for p in overlays])
 
 
-def _engine(policy_dirs):
-    from wfikb.engine import Engine
-    return Engine(_policy(policy_dirs))
+def _engine(policy_dirs, timeout=None):
+    from wfikb.engine import DEFAULT_TIMEOUT, Engine
+    return Engine(_policy(policy_dirs), timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+
+
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+    help="Stop grounding and solving after SECONDS (default 60) and exit 2 saying so.")
 
 
 def policy_option(f):
@@ -62,8 +68,9 @@ def cli():
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @depth_option
+@timeout_option
 @policy_option
-def evaluate(file, fmt, depth, policy_dirs):
+def evaluate(file, fmt, depth, timeout, policy_dirs):
     """Evaluate one scenario FILE: regime, each activity's status and sanction risk, and why.
 
     \b
@@ -74,7 +81,7 @@ def evaluate(file, fmt, depth, policy_dirs):
     """
     from wfikb.scenario import load
     sc = load(file)
-    ev = _engine(policy_dirs).evaluate(sc)
+    ev = _engine(policy_dirs, timeout).evaluate(sc)
     res = results.result(ev)
     if fmt == "json":
         click.echo(render.to_json(res), nl=False)
@@ -91,8 +98,9 @@ def evaluate(file, fmt, depth, policy_dirs):
               help="Explain why CONCLUSION does not hold: each rule that could conclude it and what failed.")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @depth_option
+@timeout_option
 @policy_option
-def explain(file, why, why_not, fmt, depth, policy_dirs):
+def explain(file, why, why_not, fmt, depth, timeout, policy_dirs):
     """Show the derivation of a conclusion in scenario FILE, or why one does not hold.
 
     Without --why or --why-not, explains every conclusion. CONCLUSION is named as the output
@@ -112,7 +120,7 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
     if why and why_not:
         raise click.UsageError("give --why or --why-not, not both")
     sc = load(file)
-    ev = _engine(policy_dirs).evaluate(sc)
+    ev = _engine(policy_dirs, timeout).evaluate(sc)
     d = ev.derivation
     if why_not or why:
         atom = parse_conclusion(why_not or why, d.s)
@@ -144,8 +152,9 @@ def explain(file, why, why_not, fmt, depth, policy_dirs):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--coverage", is_flag=True, help="Also list every rule no scenario exercises; fail if any.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary line.")
+@timeout_option
 @policy_option
-def test_cmd(paths, coverage, quiet, policy_dirs):
+def test_cmd(paths, coverage, quiet, timeout, policy_dirs):
     """Run the [expect] of every scenario under PATHS (default: ./scenarios).
 
     Prints each failure with expected and got, then 'N passed, M failed'; exits 1 on any failure.
@@ -161,7 +170,7 @@ def test_cmd(paths, coverage, quiet, policy_dirs):
         if not Path("scenarios").is_dir():
             raise click.UsageError("no PATHS given and no ./scenarios folder here")
         paths = ("scenarios",)
-    engine = _engine(policy_dirs)
+    engine = _engine(policy_dirs, timeout)
     evaluations, outcomes = testing.run(engine, list(paths))
     passed = failed = unchecked = 0
     for o in outcomes:
@@ -240,6 +249,11 @@ def main():
         sys.exit(e.exit_code if e.exit_code else 2)
     except WfikbError as e:
         click.echo(f"wfikb: error: {e}", err=True)
+        if getattr(e, "stuck", False):
+            # A grounding thread clingo cannot interrupt is still running: end the process now.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(2)
         sys.exit(2)
     except SystemExit:
         raise

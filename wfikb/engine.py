@@ -211,7 +211,8 @@ def unsat_core(policy: Policy, k: int, facts: list[clingo.Symbol]) -> list[cling
             i += 1
         else:
             core = smaller if len(smaller) < len(core) else core[:i] + core[i + 1:]
-    return [by_literal[x] for x in core]
+    order = {sym: i for i, sym in enumerate(facts)}
+    return sorted((by_literal[x] for x in core), key=order.__getitem__)   # in the scenario's own order
 
 
 def _label(sym: clingo.Symbol) -> str:
