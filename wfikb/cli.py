@@ -232,6 +232,30 @@ def rules(fmt, policy_dirs):
 
 
 @cli.command()
+@policy_option
+def lint(policy_dirs):
+    """Check the policy (and overlays) for authoring faults: one line per finding, exit 1 if any.
+
+    Ids, citations and texts present and unique; every predicate used is defined and every one
+    defined is used; no rule that can never fire; each parameter's dated values without gaps or
+    overlaps; @in_force windows well formed (docs/robustness.md).
+
+    \b
+    Examples:
+      wfikb lint
+      wfikb lint --overlay docs/examples/overlay-work-preparation-at-3.lp
+    """
+    from wfikb import lint as linter
+    base, overlays = policy_dirs
+    findings = linter.run([Path(p) for p in base], [Path(p) for p in overlays])
+    for f in findings:
+        click.echo(f)
+    if findings:
+        sys.exit(1)
+    click.echo("lint: no findings")
+
+
+@cli.command()
 def vocabulary():
     """Print the scenario vocabulary (every key, its type, values and meaning) as Markdown."""
     from wfikb.vocab_docs import markdown
