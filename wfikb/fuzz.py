@@ -317,8 +317,8 @@ def valid_dicts(count: int, seed: int) -> list[dict]:
     return out
 
 
-def fuzz(count: int, seed: int = 0, valid_share: float = 0.25, cli_share: float = 0.03, batch: int = 100,
-         progress=None) -> Tally:
+def fuzz(count: int, seed: int = 0, valid_share: float = 0.2, cli_share: float = 0.03, batch: int = 100,
+         progress=None, reuse: int = 4) -> Tally:
     from wfikb.engine import Engine
     rng = random.Random(seed)
     engine = Engine()
@@ -329,11 +329,12 @@ def fuzz(count: int, seed: int = 0, valid_share: float = 0.25, cli_share: float 
     with tempfile.TemporaryDirectory(prefix="wfikb-fuzz-") as tmp:
         chunk_no = 0
         while done < count:
-            chunk = valid_dicts(min(500, count - done), seed * 1_000_003 + chunk_no)
+            # Each drawn scenario serves `reuse` inputs (itself or a mutation): drawing is the slow part.
+            chunk = valid_dicts(min(500, -(-(count - done) // reuse)), seed * 1_000_003 + chunk_no)
             chunk_no += 1
             if not chunk:
                 break
-            for d in chunk:
+            for d in (d for d in chunk for _ in range(reuse)):
                 if done >= count:
                     break
                 done += 1
