@@ -79,6 +79,16 @@ def test_a_program_with_several_answer_sets_is_refused(write):
     assert "rules involved: whatif.a, whatif.b" in r.err
 
 
+def test_an_overlay_cannot_switch_an_invariant_or_a_constraint_off(write):
+    for rid in ("invariant.one_regime", "consistency.lone_parent_couple"):
+        extra = write(f"{rid}.lp", f"% @disable {rid}\n")
+        r = wfikb("evaluate", EXAMPLE, "--overlay", extra)
+        assert r.code == 2 and r.out == ""
+        assert r.err.startswith(f"wfikb: error: {extra.name}")
+        assert r.err.endswith(f".lp: @disable {rid}: invariants and consistency constraints "
+                              "cannot be switched off (docs/robustness.md)\n")
+
+
 def test_the_invariants_mean_the_same_under_plain_clingo():
     """invariants.lp is ordinary rules: plain clingo derives invariant_violated, nothing is hidden."""
     import clingo

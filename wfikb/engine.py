@@ -30,6 +30,7 @@ from wfikb.scenario import Scenario
 
 DEFAULT_TIMEOUT = 60.0
 INVARIANT = ("invariant_violated", 2)
+CHECKS = ("invariant.", "consistency.")     # rule ids of policy/core/invariants.lp and consistency.lp
 
 
 @dataclass
@@ -46,6 +47,10 @@ class Engine:
     def __init__(self, policy: Policy | None = None, timeout: float | None = DEFAULT_TIMEOUT):
         self.policy = policy or Policy.load()
         self.timeout = timeout          # seconds for grounding and solving together; None: no limit
+        for rid, where in self.policy.disabled_by.items():
+            if rid.startswith(CHECKS):
+                raise PolicyError(f"{where}: @disable {rid}: invariants and consistency constraints cannot be "
+                                  "switched off (docs/robustness.md)")
 
     def evaluate(self, scenario: Scenario) -> Evaluation:
         return self.evaluate_batch([scenario])[0]

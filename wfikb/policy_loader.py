@@ -410,7 +410,7 @@ def with_core_checks(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
     own core/invariants.lp or core/consistency.lp gets the shipped ones (docs/robustness.md)."""
     out = list(files)
     for rel in CORE_CHECKS:
-        if not any(name.endswith("/" + rel) for name, _ in files):
+        if not any(name == rel or name.endswith("/" + rel) for name, _ in files):
             shipped = default_policy_dir() / rel
             out.append((f"wfikb/{rel}", shipped.read_text(encoding="utf-8")))
     return out
