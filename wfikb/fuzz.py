@@ -330,7 +330,7 @@ def fuzz(count: int, seed: int = 0, valid_share: float = 0.2, cli_share: float =
         chunk_no = 0
         while done < count:
             # Each drawn scenario serves `reuse` inputs (itself or a mutation): drawing is the slow part.
-            chunk = valid_dicts(min(500, -(-(count - done) // reuse)), seed * 1_000_003 + chunk_no)
+            chunk = valid_dicts(min(125, -(-(count - done) // reuse)), seed * 1_000_003 + chunk_no)
             chunk_no += 1
             if not chunk:
                 break
