@@ -109,11 +109,12 @@ class Engine:
         differ = set(models[0]) ^ set(models[1])
         where, rule_ids = None, []
         for sym in sorted(differ):
-            k, values = sym.arguments
             if sym.name != FIRED:
                 continue
-            clause = policy.clauses[k.number]
-            rule_ids.append(clause.rule.id) if clause.rule.id not in rule_ids else None
+            k, values = sym.arguments
+            rid = policy.clauses[k.number].rule.id
+            if rid not in rule_ids:
+                rule_ids.append(rid)
             pos = policy.s_positions[k.number]
             if where is None and pos >= 0:
                 where = values.arguments[pos].number
