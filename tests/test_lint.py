@@ -20,6 +20,8 @@ CASES = [
     ("% @rule t.a\n% @cite C\nt_a(S) :- t_base(S).\n% @output t_a/1\n", "rule t.a: no @text"),
     (H.format(id="t.base", text="Again.") + "t_b(S) :- t_base(S).\n% @output t_b/1\n",
      "rule id t.base is already used at "),
+    (H.format(id="t.a", text="Base.") + "t_a(S) :- t_base(S).\n% @output t_a/1\n",
+     "rule t.a: @cite and @text repeat those of t.base"),
     (H.format(id="t.a", text="A.") + "t_a(S) :- t_base(S), t_nowhere(S).\n% @output t_a/1\n",
      "t_nowhere/1 is used but never defined"),
     (H.format(id="t.a", text="A.") + "t_a(S) :- t_base(S), t_nowhere(S).\n% @output t_a/1\n",
@@ -57,8 +59,8 @@ def test_each_kind_of_finding_is_caught_with_file_and_line(tmp_path, text, findi
 
 
 def test_a_deliberate_gap_is_marked_and_a_clean_policy_has_no_findings(tmp_path):
-    text = (H.format(id="t.p1", text="P.") + "param(t_age, 5, 20130101, 20141231).\n" +
-            H.format(id="t.p2", text="P.") + "% @gap the provision was suspended in January 2015\n"
+    text = (H.format(id="t.p1", text="P1.") + "param(t_age, 5, 20130101, 20141231).\n" +
+            H.format(id="t.p2", text="P2.") + "% @gap the provision was suspended in January 2015\n"
             "param(t_age, 3, 20150201, 99991231).\n" +
             H.format(id="t.a", text="A {A}.") + "t_a(S, A) :- t_base(S), p(S, t_age, A).\n% @output t_a/2\n" +
             H.format(id="t.p", text="P.") + "p(S, N, V) :- today(S, D), param(N, V, F, T), F <= D, D <= T.\n")

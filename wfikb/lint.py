@@ -2,7 +2,8 @@
 
 Each finding is one line `FILE:LINE: finding`. Checks (docs/robustness.md):
 
-- annotations: every statement is covered by a `@rule` block with `@cite` and `@text`; ids unique;
+- annotations: every statement is covered by a `@rule` block with `@cite` and `@text`; ids unique,
+  and no two rules with both the same citation and the same text (a reader could not tell them apart);
 - predicates: every predicate a body uses is defined (by a rule, a policy fact or the scenario's
   input facts); every predicate defined is used by some body or is an output (`regime/2`,
   `status/3`, `sanction_risk/2`, `conclude/3`, `invariant_violated/2`) or declared `% @output NAME/ARITY`;
@@ -192,7 +193,7 @@ def _body(lit, s: Stmt):
 
 # ------------------------------------------------------------------ checks
 def _annotations(blocks: list[Block]) -> list[str]:
-    out, seen = [], {}
+    out, seen, texts_seen = [], {}, {}
     for b in blocks:
         where = f"{b.file}:{b.line}"
         if not b.id or not RULE_ID_RE.match(b.id):
@@ -204,6 +205,12 @@ def _annotations(blocks: list[Block]) -> list[str]:
         for tag in ("cite", "text"):
             if not b.tags.get(tag, ("", 0))[0]:
                 out.append(f"{where}: rule {b.id}: no @{tag}")
+        shown = (b.tags.get("cite", ("", 0))[0], b.tags.get("text", ("", 0))[0])
+        if all(shown) and shown in texts_seen:
+            out.append(f"{where}: rule {b.id}: @cite and @text repeat those of {texts_seen[shown]} word for word "
+                       "(a reader cannot tell the two rules apart)")
+        elif all(shown):
+            texts_seen[shown] = f"{b.id} ({where})"
     return out
 
 
