@@ -318,11 +318,11 @@ def valid_dicts(count: int, seed: int) -> list[dict]:
 
 
 def fuzz(count: int, seed: int = 0, valid_share: float = 0.2, cli_share: float = 0.03, batch: int = 100,
-         progress=None, reuse: int = 4) -> Tally:
+         progress=None, reuse: int = 4, tally: Tally | None = None) -> Tally:
     from wfikb.engine import Engine
     rng = random.Random(seed)
     engine = Engine()
-    tally = Tally()
+    tally = Tally() if tally is None else tally
     done = 0
     pending = []
     started = time.monotonic()
@@ -390,7 +390,11 @@ def main(argv=None):
             print(f"{done} inputs, {secs:.0f} s: tracebacks {c['tracebacks']}, invariant violations "
                   f"{c['invariant violations']}, exits other than 0/2 {c['exits other than 0 or 2']}",
                   file=sys.stderr, flush=True)
-    tally = fuzz(a.count, a.seed, cli_share=a.cli_share, progress=progress)
+    tally = Tally()
+    try:
+        fuzz(a.count, a.seed, cli_share=a.cli_share, progress=progress, tally=tally)
+    except KeyboardInterrupt:        # Ctrl-C: report what ran so far
+        print(f"interrupted after {tally.counts['inputs']} of {a.count} inputs")
     print(report(tally, time.monotonic() - started))
     c = tally.counts
     sys.exit(1 if c["tracebacks"] or c["invariant violations"] or c["exits other than 0 or 2"] else 0)
