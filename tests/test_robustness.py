@@ -202,3 +202,18 @@ def test_the_engine_raises_a_limit_error_past_its_timeout():
 def test_timeout_must_be_positive():
     r = wfikb("evaluate", EXAMPLE, "--timeout", "0")
     assert r.code == 2 and "Invalid value for '--timeout'" in r.err
+
+
+def test_solving_past_the_limit_is_cancelled():
+    """A hard search (pigeonhole: 13 pigeons, 12 holes) stops at the deadline with a LimitError."""
+    import time
+    import clingo
+    from wfikb.engine import _solve
+    from wfikb.errors import LimitError
+    ctl = clingo.Control(["--models=2"])
+    ctl.add("base", [], "p(1..13). h(1..12). 1 { in(P, H) : h(H) } 1 :- p(P). :- in(P, H), in(Q, H), P < Q.")
+    ctl.ground([("base", [])])
+    started = time.monotonic()
+    with pytest.raises(LimitError, match=r"solving ran past the time limit \(0.5 s\)"):
+        _solve(ctl, time.monotonic() + 0.5, 0.5)
+    assert time.monotonic() - started < 10
