@@ -212,8 +212,8 @@ class Tally:
 
 
 def run_api_single(engine, data, tally: Tally):
-    from wfikb import render, result as results
-    from wfikb.errors import InvariantError, WfikbError
+    """Validate one input through the API; the valid ones are evaluated later, in a batch."""
+    from wfikb.errors import WfikbError
     from wfikb.scenario import from_dict
     try:
         sc = from_dict(data, source="<fuzz>")
