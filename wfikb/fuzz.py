@@ -29,6 +29,8 @@ from pathlib import Path
 
 from wfikb import vocabulary as voc
 
+STOP: list = []       # set by SIGINT/SIGTERM: the run stops after the current input and reports
+
 ODD_STRINGS = ["", " ", "\x00", "\x1b[2J\x1b[1;1HRegime: x", "line\nbreak", "\u202eevil", "\ufeffbom", "é",
                "😀" * 3, "\ud800", "A" * 10_000, "2020-02-30", "0000-01-01", "9999-12-31", "2020-1-1",
                "2020-01-01T00:00:00", "nan", "-1", "universal_credit ", "UNIVERSAL_CREDIT", "wfi;x",
@@ -335,7 +337,7 @@ def fuzz(count: int, seed: int = 0, valid_share: float = 0.2, cli_share: float =
             if not chunk:
                 break
             for d in (d for d in chunk for _ in range(reuse)):
-                if done >= count:
+                if done >= count or STOP:
                     break
                 done += 1
                 tally.add("inputs")
@@ -355,6 +357,8 @@ def fuzz(count: int, seed: int = 0, valid_share: float = 0.2, cli_share: float =
                     pending = []
             if progress:
                 progress(done, tally, time.monotonic() - started)
+            if STOP:
+                break
         if pending:
             run_api_batch(engine, pending, tally)
     return tally
@@ -391,10 +395,12 @@ def main(argv=None):
                   f"{c['invariant violations']}, exits other than 0/2 {c['exits other than 0 or 2']}",
                   file=sys.stderr, flush=True)
     tally = Tally()
-    try:
-        fuzz(a.count, a.seed, cli_share=a.cli_share, progress=progress, tally=tally)
-    except KeyboardInterrupt:        # Ctrl-C: report what ran so far
-        print(f"interrupted after {tally.counts['inputs']} of {a.count} inputs")
+    import signal
+    for sig in (signal.SIGINT, signal.SIGTERM):     # Ctrl-C or kill: stop and report what ran so far
+        signal.signal(sig, lambda *_: STOP.append(True))
+    fuzz(a.count, a.seed, cli_share=a.cli_share, progress=progress, tally=tally)
+    if STOP:
+        print(f"stopped after {tally.counts['inputs']} of {a.count} inputs")
     print(report(tally, time.monotonic() - started))
     c = tally.counts
     sys.exit(1 if c["tracebacks"] or c["invariant violations"] or c["exits other than 0 or 2"] else 0)
