@@ -87,6 +87,11 @@ def test_the_comparison_sees_a_rule_out_of_its_window(tmp_path):
     (policy / "toy.lp").write_text(
         "% @rule toy.before_2000\n% @cite test\n% @text A rule of the last century.\n% @in_force ..1999-12-31\n"
         "conclude(S, toy, old_rule) :- scenario(S).\n")
+    # This toy policy gives no regime or status, so it brings its own (empty) checks in place of the
+    # shipped invariants, which would rightly refuse it.
+    (policy / "core").mkdir()
+    for name in ("invariants.lp", "consistency.lp"):
+        (policy / "core" / name).write_text("% none: a toy policy\n")
     scenarios = corpus()[:3]
     problems = differences(policy, scenarios)
     assert problems and all("plain clingo derives conclude" in p and "toy,old_rule" in p for p in problems)

@@ -150,6 +150,9 @@ def output_lines(engine: Engine, recs: Iterable[Record], explain: str, chunk: in
             rec, err = pending.popleft()
             yield _line(rec, "error", _one_line(err))
         rec, _ = pending.popleft()
+        if isinstance(ev, WfikbError):      # refused: contradictory circumstances or a broken invariant
+            yield _line(rec, "error", _one_line(ev))
+            continue
         try:
             yield _line(rec, "result", outcome(ev, explain))
         except WfikbError as e:

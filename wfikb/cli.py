@@ -1,6 +1,7 @@
 """The `wfikb` command."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,9 +24,14 @@ def _policy(policy_dirs):
     return Policy.load(roots + [Path(p) for p in overlays])
 
 
-def _engine(policy_dirs):
-    from wfikb.engine import Engine
-    return Engine(_policy(policy_dirs))
+def _engine(policy_dirs, timeout=None):
+    from wfikb.engine import DEFAULT_TIMEOUT, Engine
+    return Engine(_policy(policy_dirs), timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+
+
+timeout_option = click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+    help="Stop grounding and solving after SECONDS (default 60) and exit 2 saying so.")
 
 
 def policy_option(f):
@@ -65,8 +71,9 @@ def cli():
 @click.option("--full", is_flag=True, help="Text: after the outcome, the full derivation of every conclusion.")
 @depth_option
 @pretty_option
+@timeout_option
 @policy_option
-def evaluate(file, fmt, full, depth, pretty, policy_dirs):
+def evaluate(file, fmt, full, depth, pretty, timeout, policy_dirs):
     """Evaluate one scenario FILE: regime, each activity's status and sanction risk, and why.
 
     \b
@@ -79,7 +86,7 @@ def evaluate(file, fmt, full, depth, pretty, policy_dirs):
     from wfikb.model import Status
     from wfikb.scenario import load
     sc = load(file)
-    ev = _engine(policy_dirs).evaluate(sc)
+    ev = _engine(policy_dirs, timeout).evaluate(sc)
     res = results.result(ev)
     if fmt == "json":
         click.echo(render.to_json(res, pretty), nl=False)
@@ -99,8 +106,9 @@ def evaluate(file, fmt, full, depth, pretty, policy_dirs):
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
 @depth_option
 @pretty_option
+@timeout_option
 @policy_option
-def explain(file, why, why_not, fmt, depth, pretty, policy_dirs):
+def explain(file, why, why_not, fmt, depth, pretty, timeout, policy_dirs):
     """Show the derivation of a conclusion in scenario FILE, or why one does not hold.
 
     Without --why or --why-not, explains every conclusion. CONCLUSION is named as the output
@@ -121,7 +129,7 @@ def explain(file, why, why_not, fmt, depth, pretty, policy_dirs):
     if why and why_not:
         raise click.UsageError("give --why or --why-not, not both")
     sc = load(file)
-    ev = _engine(policy_dirs).evaluate(sc)
+    ev = _engine(policy_dirs, timeout).evaluate(sc)
     d = ev.derivation
     if why_not or why:
         atom = parse_conclusion(why_not or why, d.s)
@@ -195,8 +203,9 @@ def batch(input_path, out, explain, jobs, resume, chunk, policy_dirs):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--coverage", is_flag=True, help="Also list every rule no scenario exercises; fail if any.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only failures and the summary line.")
+@timeout_option
 @policy_option
-def test_cmd(paths, coverage, quiet, policy_dirs):
+def test_cmd(paths, coverage, quiet, timeout, policy_dirs):
     """Run the [expect] of every scenario under PATHS (default: ./scenarios).
 
     Prints each failure with expected and got, then 'N passed, M failed'; exits 1 on any failure.
@@ -212,7 +221,7 @@ def test_cmd(paths, coverage, quiet, policy_dirs):
         if not Path("scenarios").is_dir():
             raise click.UsageError("no PATHS given and no ./scenarios folder here")
         paths = ("scenarios",)
-    engine = _engine(policy_dirs)
+    engine = _engine(policy_dirs, timeout)
     evaluations, outcomes = testing.run(engine, list(paths))
     passed = failed = unchecked = 0
     for o in outcomes:
@@ -228,8 +237,9 @@ def test_cmd(paths, coverage, quiet, policy_dirs):
     uncovered = []
     if coverage:
         used = testing.exercised_rules(evaluations)
-        uncovered = [r for r in engine.policy.rules.values() if r.id not in used]
-        total = len(engine.policy.rules)
+        coverable = testing.coverable(engine.policy)
+        uncovered = [r for r in coverable if r.id not in used]
+        total = len(coverable)
         click.echo(f"coverage: {total - len(uncovered)} of {total} rules exercised")
         for r in uncovered:
             click.echo(render.terminal_lines(f"  never exercised: {r.id}  ({r.file}:{r.line})"))
@@ -271,6 +281,30 @@ def rules(fmt, policy_dirs):
 
 
 @cli.command()
+@policy_option
+def lint(policy_dirs):
+    """Check the policy (and overlays) for authoring faults: one line per finding, exit 1 if any.
+
+    Ids, citations and texts present and unique; every predicate used is defined and every one
+    defined is used; no rule that can never fire; each parameter's dated values without gaps or
+    overlaps; @in_force windows well formed (docs/robustness.md).
+
+    \b
+    Examples:
+      wfikb lint
+      wfikb lint --overlay docs/examples/overlay-work-preparation-at-3.lp
+    """
+    from wfikb import lint as linter
+    base, overlays = policy_dirs
+    findings = linter.run([Path(p) for p in base], [Path(p) for p in overlays])
+    for f in findings:
+        click.echo(f)
+    if findings:
+        sys.exit(1)
+    click.echo("lint: no findings")
+
+
+@cli.command()
 def vocabulary():
     """Print the scenario vocabulary (every key, its type, values and meaning) as Markdown."""
     from wfikb.vocab_docs import markdown
@@ -295,6 +329,11 @@ def main():
         sys.exit(e.exit_code if e.exit_code else 2)
     except WfikbError as e:
         click.echo(f"wfikb: error: {printable(e)}", err=True)
+        if getattr(e, "stuck", False):
+            # A grounding thread clingo cannot interrupt is still running: end the process now.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(2)
         sys.exit(2)
     except SystemExit as e:
         # click turns a closed stdout (`wfikb rules | head -1`) into exit 1 after pacifying the

@@ -4,21 +4,36 @@ The policy is parsed and rewritten once (`Policy`); for a batch, its statements 
 scenario's facts (as symbols, through the backend) go into one control, which is grounded and
 solved once. One scenario is a batch of one. The model is split per scenario by the scenario
 number every scenario-dependent atom carries as its first argument.
+
+Nothing leaves the engine unchecked (docs/robustness.md):
+- grounding and solving stop at a time limit (`LimitError`);
+- the program must have exactly one answer set (solved for two models; `InvariantError`);
+- a scenario whose facts break a constraint of policy/core/consistency.lp is refused, naming the
+  smallest set of its facts that conflict, found as clingo's unsatisfiable core (`ContradictionError`);
+- a result that derives `invariant_violated(S, Name)` (policy/core/invariants.lp) is refused,
+  naming the invariant and the rules that derived the conflicting conclusions (`InvariantError`).
 """
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 import clingo
 
-from wfikb.errors import PolicyError
+from wfikb import texts
+from wfikb.errors import ContradictionError, InvariantError, LimitError, PolicyError, RefusedError
 from wfikb.explanation import Derivation
-from wfikb.model import Model, Shared
 from wfikb.facts import scenario_facts
-from wfikb.loader import FIRED, Policy
+from wfikb.loader import FIRED, VIOLATED, Policy
+from wfikb.model import Model, Shared
 from wfikb.scenario import Scenario
+
+DEFAULT_TIMEOUT = 60.0
+INVARIANT = ("invariant_violated", 2)
+CHECKS = ("invariant.", "consistency.")     # rule ids of policy/core/invariants.lp and consistency.lp
 
 
 @dataclass
@@ -40,46 +55,78 @@ class Evaluation:
 
 
 class Engine:
-    def __init__(self, policy: Policy | None = None):
+    def __init__(self, policy: Policy | None = None, timeout: float | None = DEFAULT_TIMEOUT):
         self.policy = policy or Policy.load()
+        self.timeout = timeout          # seconds for grounding and solving together; None: no limit
+        for rid, where in self.policy.disabled_by.items():
+            if rid.startswith(CHECKS):
+                raise PolicyError(f"{where}: @disable {rid}: invariants and consistency constraints cannot be "
+                                  "switched off (docs/robustness.md)")
 
     def evaluate(self, scenario: Scenario) -> Evaluation:
         return self.evaluate_batch([scenario])[0]
 
-    def evaluate_stream(self, scenarios: Iterable[Scenario], chunk: int = 500) -> Iterator[Evaluation]:
+    def evaluate_stream(self, scenarios: Iterable[Scenario], chunk: int = 500) -> Iterator[Evaluation | RefusedError]:
         """Evaluate scenarios as they come, in input order, `chunk` of them per control: memory is
-        bounded by the chunk (and what the caller keeps), not by the length of the input."""
+        bounded by the chunk (and what the caller keeps), not by the length of the input. A refused
+        scenario yields its `RefusedError` in its place (see `evaluate_each`)."""
         if chunk < 1:
             raise ValueError("chunk must be at least 1")
         it = iter(scenarios)
         while batch := list(itertools.islice(it, chunk)):
-            evaluations = self.evaluate_batch(batch)
+            evaluations = self.evaluate_each(batch)
             del batch
             evaluations.reverse()
             while evaluations:      # hand each one over and keep no reference to it
                 yield evaluations.pop()
 
+    def evaluate_each(self, scenarios: list[Scenario]) -> list[Evaluation | RefusedError]:
+        """Like `evaluate_batch`, but a refused scenario (contradictory circumstances, a broken
+        invariant) takes only its own place, as its error: the others are still answered."""
+        out: list[Evaluation | RefusedError | None] = [None] * len(scenarios)
+        left = list(range(len(scenarios)))
+        while left:
+            try:
+                evaluations = self.evaluate_batch([scenarios[i] for i in left])
+            except RefusedError as e:
+                if e.index is None:
+                    raise
+                out[left[e.index]] = e
+                del left[e.index]
+                continue
+            for i, ev in zip(left, evaluations):
+                out[i] = ev
+            break
+        return out
+
     def evaluate_batch(self, scenarios: list[Scenario]) -> list[Evaluation]:
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout
         messages: list[str] = []
-        ctl = clingo.Control(["--models=1"], logger=lambda code, msg: messages.append(msg), message_limit=100)
+        ctl = clingo.Control(["--models=2"], logger=lambda code, msg: messages.append(msg), message_limit=100)
         # The policy's own rewritten text (never scenario values, which go in as symbols below).
         ctl.add("base", [], self.policy.program_text)
         # Only the records leave the solver: every derived atom is the head of one of them.
-        ctl.add("base", [], f"#show {FIRED}/2.")
+        ctl.add("base", [], f"#show {FIRED}/2. #show {VIOLATED}/2.")
         inputs = [scenario_facts(i, sc) for i, sc in enumerate(scenarios)]
         with ctl.backend() as backend:
             for facts in inputs:
                 for sym in facts:
                     backend.add_rule([backend.add_atom(sym)])
-        try:
-            ctl.ground([("base", [])])
-        except RuntimeError as e:
-            raise PolicyError(f"grounding the policy failed: {(messages or [str(e)])[0].strip()}") from None
-        model_atoms: list[clingo.Symbol] = []
-        result = ctl.solve(on_model=lambda m: model_atoms.extend(m.symbols(shown=True)))
-        if not result.satisfiable:
+        _ground(ctl, messages, deadline, self.timeout)
+        models = _solve(ctl, deadline, self.timeout)
+        if not models:
             raise PolicyError("the policy has no model for this input (a rule set contradicts itself)")
-        return self._split(scenarios, inputs, model_atoms)
+        if len(models) > 1:
+            raise self._several_models(scenarios, models)
+        fired, violated = [], []
+        for sym in models[0]:
+            (fired if sym.name == FIRED else violated).append(sym)
+        if violated:
+            raise self._contradiction(scenarios, inputs, violated)
+        evaluations = self._split(scenarios, inputs, fired)
+        for i, ev in enumerate(evaluations):
+            _check_invariants(ev, i)
+        return evaluations
 
     def _split(self, scenarios, inputs, records):
         """Share out the records by scenario: the scenario number sits in each record's values."""
@@ -98,3 +145,152 @@ class Engine:
         shared = Shared(policy, shared_fired)
         return [Evaluation(sc, Model(policy, i, inputs[i], fired[i], shared))
                 for i, sc in enumerate(scenarios)]
+
+    # ------------------------------------------------------------------ refusals
+    def _several_models(self, scenarios, models) -> InvariantError:
+        """Name the scenario and the rules whose records differ between the two answer sets."""
+        policy = self.policy
+        differ = set(models[0]) ^ set(models[1])
+        where, rule_ids = None, []
+        for sym in sorted(differ):
+            if sym.name != FIRED:
+                continue
+            k, values = sym.arguments
+            rid = policy.clauses[k.number].rule.id
+            if rid not in rule_ids:
+                rule_ids.append(rid)
+            pos = policy.s_positions[k.number]
+            if where is None and pos >= 0:
+                where = values.arguments[pos].number
+        sc = scenarios[where] if where is not None else None
+        subject = f"{sc.source}: scenario {sc.id}" if sc else "the batch"
+        return InvariantError(f"{subject}: refused: invariant one_answer_set broken: the policy has more than one "
+                              f"answer set for this input, so no single result; rules involved: "
+                              f"{', '.join(rule_ids) or 'none recorded'}", where)
+
+    def _contradiction(self, scenarios, inputs, violated) -> ContradictionError:
+        """The first scenario (in batch order) that breaks a constraint; its smallest conflicting facts."""
+        policy = self.policy
+        found = []
+        for sym in violated:
+            k, values = sym.arguments
+            c = policy.constraints[k.number]
+            found.append((values.arguments[c.s_position].number, k.number, values))
+        i, k, values = min(found, key=lambda x: (x[0], x[1]))
+        c = policy.constraints[k]
+        env = dict(zip(c.variables, values.arguments))
+        text = texts.fill(c.rule.text, env)
+        core = unsat_core(policy, c.index, inputs[i])
+        labels = list(dict.fromkeys(_label(sym) for sym in core)) or ["the scenario"]
+        sc = scenarios[i]
+        return ContradictionError(f"{sc.source}: contradictory circumstances: {' and '.join(labels)} "
+                                  f"({c.rule.id}: {text.rstrip('.')})", i)
+
+
+def _ground(ctl: clingo.Control, messages: list[str], deadline: float | None, timeout: float | None):
+    """Ground in a thread, so a program that grounds forever is stopped at the deadline."""
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            ctl.ground([("base", [])])
+        except BaseException as e:   # handed to the calling thread
+            failure.append(e)
+    if deadline is None:
+        run()
+    else:
+        worker = threading.Thread(target=run, name="wfikb-ground", daemon=True)
+        worker.start()
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            # clingo cannot interrupt grounding: the thread runs on; the command line ends the process.
+            raise LimitError(f"grounding ran past the time limit ({timeout:g} s); "
+                             "a larger --timeout may help, or the policy or overlay may ground forever", stuck=True)
+    if failure:
+        if isinstance(failure[0], RuntimeError):
+            raise PolicyError(f"grounding the policy failed: {(messages or [str(failure[0])])[0].strip()}") from None
+        raise failure[0]
+
+
+def _solve(ctl: clingo.Control, deadline: float | None, timeout: float | None) -> list[list[clingo.Symbol]]:
+    models: list[list[clingo.Symbol]] = []
+    with ctl.solve(on_model=lambda m: models.append(m.symbols(shown=True)), async_=True) as handle:
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not handle.wait(wait):
+            handle.cancel()
+            raise LimitError(f"solving ran past the time limit ({timeout:g} s); a larger --timeout may help")
+        handle.get()
+    return models
+
+
+def unsat_core(policy: Policy, k: int, facts: list[clingo.Symbol]) -> list[clingo.Symbol]:
+    """The smallest set of the scenario's facts that breaks constraint k, found by clingo.
+
+    The policy as written plus the constraint itself; every fact of the scenario is an assumption
+    (a choice the assumptions fix to true). The core clingo reports is then shrunk one fact at a time
+    until removing any fact makes the program satisfiable again (a minimal core)."""
+    ctl = clingo.Control(["--models=1"], logger=lambda code, msg: None)
+    ctl.add("base", [], policy.plain_program_text)
+    ctl.add("base", [], policy.constraint_program[k])
+    by_literal: dict[int, clingo.Symbol] = {}
+    with ctl.backend() as backend:
+        for sym in facts:
+            lit = backend.add_atom(sym)
+            if sym.name == "scenario":
+                backend.add_rule([lit])            # which scenario it is: never in conflict
+            else:
+                backend.add_rule([lit], choice=True)
+                by_literal[lit] = sym
+    ctl.ground([("base", [])])
+    lits = list(by_literal)
+
+    def core_of(assumed: list[int]) -> list[int] | None:
+        found: list[list[int]] = []
+        result = ctl.solve(assumptions=assumed, on_core=lambda c: found.append(list(c)))
+        if result.satisfiable:
+            return None
+        return [x for x in (found[0] if found else assumed) if x in by_literal]
+
+    core = core_of(lits)
+    if core is None:
+        return []
+    i = 0
+    while i < len(core):
+        smaller = core_of(core[:i] + core[i + 1:])
+        if smaller is None:
+            i += 1
+        else:
+            core = smaller if len(smaller) < len(core) else core[:i] + core[i + 1:]
+    order = {sym: i for i, sym in enumerate(facts)}
+    return sorted((by_literal[x] for x in core), key=order.__getitem__)   # in the scenario's own order
+
+
+def _label(sym: clingo.Symbol) -> str:
+    """The scenario key a fact came from, with its value when it has one."""
+    _, key = texts.input_text(sym)
+    args = sym.arguments
+    if sym.name == "today":
+        return f"date ({texts.fmt(args[1], 'date')})"
+    if sym.name in ("date_of", "days_since", "years_since", "months_since", "weekday"):
+        return key
+    if len(args) == 2 and args[1].type == clingo.SymbolType.Function and key.startswith(("claimant.", "ask.")) \
+            and not key.startswith("claimant.children"):
+        return f"{key} = {args[1].name}"
+    return key or str(sym)
+
+
+def _check_invariants(ev: Evaluation, index: int):
+    broken = ev.model.atoms_of(INVARIANT)
+    if not broken:
+        return
+    d = ev.derivation     # only a refusal needs the explainer: it names the rules involved
+    tree = d.tree(broken[0])
+    involved = []
+    for child in tree.children:
+        if child.kind == "derived" and child.rule not in involved:
+            involved.append(child.rule)
+    sc = ev.scenario
+    text = tree.text.rstrip(".")
+    raise InvariantError(f"{sc.source}: scenario {sc.id}: refused: invariant {tree.rule} broken: {text}; "
+                         f"rules involved: {', '.join(involved) or 'none (no rule derived the missing conclusion)'}",
+                         index)

@@ -24,3 +24,28 @@ class QueryError(WfikbError):
     def __init__(self, name: str, expected: str):
         self.name, self.expected = name, expected
         super().__init__(printable(f"conclusion {name!r}: {expected}"))
+
+
+class RefusedError(WfikbError):
+    """The engine will not stand behind an answer: an invariant broke, or the circumstances conflict.
+    `index` is the scenario's position in the batch (None when the batch as a whole is refused)."""
+
+    def __init__(self, message: str, index: int | None = None):
+        super().__init__(message)
+        self.index = index
+
+
+class InvariantError(RefusedError):
+    """A result breaks an invariant of policy/core/invariants.lp, or the program has several answer sets."""
+
+
+class ContradictionError(RefusedError):
+    """The scenario states circumstances that cannot hold together (policy/core/consistency.lp)."""
+
+
+class LimitError(WfikbError):
+    """Grounding or solving ran past the time limit."""
+
+    def __init__(self, message: str, stuck: bool = False):
+        super().__init__(message)
+        self.stuck = stuck    # a grounding thread is still running: the process should end with os._exit

@@ -15,6 +15,25 @@ from wfikb.scenario import Scenario, from_dict
 
 EARLIEST = dt.date(2008, 10, 27)
 LATEST = dt.date(2026, 12, 31)
+UC_START = dt.date(2013, 4, 29)
+ESA = ("esa_new_style", "esa_income_related")
+
+
+def _consistent(key: str, claimant: dict) -> bool:
+    """Leave out a key that would contradict what is drawn already (policy/core/consistency.lp):
+    valid scenarios only; tests/test_robustness.py checks the contradictions are refused."""
+    benefit = claimant["benefit"]
+    if key in ("esa_group", "new_joiner") and benefit not in ESA:
+        return False
+    if key in ("capability", "apprentice") and benefit != "universal_credit":
+        return False
+    if key == "new_joiner" and claimant.get("esa_group") == "support_group":
+        return False
+    if key == "couple" and claimant.get("lone_parent"):
+        return False
+    if key == "lone_parent" and claimant.get("couple"):
+        return False
+    return True
 
 
 def _value(f: voc.Field, today: dt.date, born_after: dt.date):
@@ -36,10 +55,13 @@ def _value(f: voc.Field, today: dt.date, born_after: dt.date):
 
 @st.composite
 def scenario_dicts(draw, benefits=voc.BENEFITS):
-    today = draw(st.dates(EARLIEST, LATEST))
-    claimant = {"benefit": draw(st.sampled_from(benefits))}
+    benefit = draw(st.sampled_from(benefits))
+    today = draw(st.dates(UC_START if benefit == "universal_credit" else EARLIEST, LATEST))
+    claimant = {"benefit": benefit}
     for f in voc.CLAIMANT:
         if f.key in ("benefit", "children") or not draw(st.booleans()):
+            continue
+        if not _consistent(f.key, claimant):
             continue
         if f.key == "partner_benefit":
             claimant[f.key] = claimant["benefit"]
@@ -49,7 +71,10 @@ def scenario_dicts(draw, benefits=voc.BENEFITS):
         claimant[f.key] = v.isoformat() if isinstance(v, dt.date) else v
     children = []
     for _ in range(draw(st.integers(0, 3))):
-        born = draw(st.dates(today - dt.timedelta(days=17 * 365), today))
+        eldest = today - dt.timedelta(days=17 * 365)
+        if "born" in claimant:
+            eldest = max(eldest, dt.date.fromisoformat(claimant["born"]))
+        born = draw(st.dates(eldest, today))
         child = {"born": born.isoformat()}
         if draw(st.booleans()):
             child["foster"] = True
@@ -63,7 +88,9 @@ def scenario_dicts(draw, benefits=voc.BENEFITS):
         claimant["children"] = children
     ask = {"activities": draw(st.lists(st.sampled_from(voc.ACTIVITIES), unique=True, min_size=1, max_size=5))}
     for f in voc.ASK:
-        if f.key != "activities" and draw(st.booleans()):
+        if f.key == "missed" and draw(st.booleans()):
+            ask[f.key] = draw(st.lists(st.sampled_from(ask["activities"]), unique=True, max_size=2))
+        elif f.key not in ("activities", "missed") and draw(st.booleans()):
             ask[f.key] = draw(_value(f, today, today))
     return {"id": "generated", "date": today.isoformat(), "claimant": claimant, "ask": ask}
 

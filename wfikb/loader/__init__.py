@@ -12,7 +12,7 @@ Modules, one job each:
 """
 from wfikb.loader.load import Policy, default_policy_dir
 from wfikb.loader.policy import FOREVER, SCENARIO_VAR, Agg, Clause, Cmp, Cond, InForce, Neg, Pos, Rule
-from wfikb.loader.rewrite import FIRED, IN_FORCE, WINDOW
+from wfikb.loader.rewrite import FIRED, IN_FORCE, VIOLATED, WINDOW
 
 __all__ = ["Policy", "default_policy_dir", "Rule", "Clause", "Cond", "Pos", "Neg", "Cmp", "Agg", "InForce",
-           "FIRED", "IN_FORCE", "WINDOW", "FOREVER", "SCENARIO_VAR"]
+           "FIRED", "IN_FORCE", "VIOLATED", "WINDOW", "FOREVER", "SCENARIO_VAR"]

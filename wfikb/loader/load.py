@@ -19,10 +19,11 @@ from clingo.ast import ASTType
 from wfikb import terms
 from wfikb.errors import PolicyError
 from wfikb.loader import annotations, cache, source
-from wfikb.loader.policy import (FOREVER, SCENARIO_VAR, Agg, Clause, Cmp, Cond, InForce, Neg, Pos, Rule, clause_from_plain,
-                                 clause_to_plain, rule_from_plain, rule_to_plain)
-from wfikb.loader.rewrite import (InForceGuard, NameAnonymous, RecordFiring, guard_variables, recorded_variables,
-                                  safe_order, variables)
+from wfikb.loader.policy import (FOREVER, SCENARIO_VAR, Agg, Clause, Cmp, Cond, Constraint, InForce, Neg, Pos, Rule,
+                                 clause_from_plain, clause_to_plain, constraint_from_plain, constraint_to_plain,
+                                 rule_from_plain, rule_to_plain)
+from wfikb.loader.rewrite import (InForceGuard, NameAnonymous, RecordFiring, RecordViolation, guard_variables,
+                                  is_constraint, recorded_variables, safe_order, variables)
 
 
 class Policy:
@@ -32,6 +33,8 @@ class Policy:
         self.files = [name for name, _ in files]
         self.rules: dict[str, Rule] = {}
         self.clauses: list[Clause] = []
+        self.constraints: list[Constraint] = []      # headless rules (policy/core/consistency.lp)
+        self.constraint_program: list[str] = []      # each as written, for the unsatisfiable-core solve
         self.pred_texts: dict[tuple[str, int], str] = {}
         self.windows: set[tuple[int, int]] = set()
         # An overlay switches a rule off by id ("% @disable ID"), wherever the rule is defined.
@@ -89,7 +92,7 @@ class Policy:
     @classmethod
     def load(cls, roots: list[Path] | None = None) -> "Policy":
         """Read the policy folders (and overlays, in order); a cached copy is used when nothing changed."""
-        return cls.from_files(source.read_roots(roots or [default_policy_dir()]))
+        return cls.from_files(with_core_checks(source.read_roots(roots or [default_policy_dir()])))
 
     @classmethod
     def from_files(cls, files: list[tuple[str, str]]) -> "Policy":
@@ -118,6 +121,8 @@ class Policy:
                 "disabled": [rule_to_plain(r) for r in self.disabled.values()],
                 "disabled_by": self.disabled_by,
                 "clauses": [clause_to_plain(c) for c in self.clauses],
+                "constraints": [constraint_to_plain(c) for c in self.constraints],
+                "constraint_program": self.constraint_program,
                 "pred_texts": [[n, a, t] for (n, a), t in self.pred_texts.items()],
                 "windows": sorted(self.windows),
                 "program_text": self.program_text, "plain_program_text": self.plain_program_text}
@@ -131,6 +136,8 @@ class Policy:
         self.disabled = {r.id: r for r in map(rule_from_plain, data["disabled"])}
         self.disabled_by = dict(data["disabled_by"])
         self.clauses = [clause_from_plain(i, x, self.rules) for i, x in enumerate(data["clauses"])]
+        self.constraints = [constraint_from_plain(i, x, self.rules) for i, x in enumerate(data["constraints"])]
+        self.constraint_program = list(data["constraint_program"])
         self.pred_texts = {(n, a): t for n, a, t in data["pred_texts"]}
         self.windows = {(f, t) for f, t in data["windows"]}
         self.program_text = data["program_text"]
@@ -145,8 +152,35 @@ class Policy:
             rule = annotations.covering(blocks, line)
             if rule is None:
                 raise PolicyError(f"{name}:{line}: statement has no @rule annotation above it")
-            if rule.id not in self.disabled_by:
+            if rule.id in self.disabled_by:
+                continue
+            if is_constraint(st):
+                self._add_constraint(rule, st, f"{name}:{line}", line, program)
+            else:
                 self._add_clause(rule, st, f"{name}:{line}", line, program, plain)
+
+    def _add_constraint(self, rule: Rule, st, where: str, line: int, program: list):
+        """A headless rule `:- B.` is recorded (`RecordViolation`) so a batch with a contradictory
+        scenario still solves and the engine names the constraint and the scenario; the constraint
+        as written is kept for the unsatisfiable-core solve (wfikb/engine.py)."""
+        body = list(st.body)
+        for lit in body:
+            if lit.ast_type != ASTType.Literal or lit.sign == 2 or lit.atom.ast_type not in (
+                    ASTType.SymbolicAtom, ASTType.Comparison):
+                raise PolicyError(f"{where}: rule {rule.id}: a constraint's body takes atoms, 'not' atoms and comparisons")
+        names = sorted(set().union(*(variables(lit) for lit in body)) - {"_"}) if body else []
+        if SCENARIO_VAR not in names:
+            raise PolicyError(f"{where}: rule {rule.id}: a constraint must be about one scenario (use the variable S)")
+        missing = sorted(set(annotations.PLACEHOLDER.findall(rule.text)) - set(names))
+        if missing:
+            raise PolicyError(f"{where}: rule {rule.id}: @text uses {{{missing[0]}}}, which is not a variable of this clause")
+        if rule.window:
+            self.windows.add(rule.window)
+            st = InForceGuard(rule.window)(st)
+        c = Constraint(len(self.constraints), rule, names, line)
+        self.constraints.append(c)
+        program.append(RecordViolation(c.index, names)(st))
+        self.constraint_program.append(str(st))
 
     def _add_clause(self, rule: Rule, st, where: str, line: int, program: list, plain: list):
         head = st.head
@@ -280,6 +314,20 @@ def _condition(lit) -> Cond:
         template = terms.comparison_from_ast(atom)
         return Cmp(template, variables(atom), terms.show_comparison(template), assigns)
     return Agg(str(lit), guard_variables(atom), str(lit))
+
+
+CORE_CHECKS = ("core/invariants.lp", "core/consistency.lp")
+
+
+def with_core_checks(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The invariants and consistency constraints apply to every policy: a --policy folder without its
+    own core/invariants.lp or core/consistency.lp gets the shipped ones (docs/robustness.md)."""
+    out = list(files)
+    for rel in CORE_CHECKS:
+        if not any(name == rel or name.endswith("/" + rel) for name, _ in files):
+            shipped = default_policy_dir() / rel
+            out.append((f"wfikb/{rel}", shipped.read_text(encoding="utf-8")))
+    return out
 
 
 def default_policy_dir() -> Path:

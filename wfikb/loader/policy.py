@@ -112,6 +112,19 @@ class Clause:
         return (self.head[1], len(self.head[2]))
 
 
+@dataclass
+class Constraint:
+    """A headless rule `:- B.`: circumstances that cannot hold together (policy/core/consistency.lp)."""
+    index: int
+    rule: Rule
+    variables: list[str]         # order of the recorded tuple
+    line: int
+
+    @property
+    def s_position(self) -> int:
+        return self.variables.index(SCENARIO_VAR)
+
+
 # ------------------------------------------------------------------ plain data (the cache's format)
 def rule_to_plain(r: Rule) -> list:
     return [r.id, r.cite, r.text, r.file, r.line, list(r.window) if r.window else None]
@@ -143,3 +156,12 @@ def clause_from_plain(index: int, x: list, rules: dict[str, Rule]) -> Clause:
 def _tuples(x):
     """JSON gives lists; templates are tuples all the way down."""
     return tuple([_tuples(a) if a.__class__ is list else a for a in x]) if x.__class__ is list else x
+
+
+def constraint_to_plain(c: Constraint) -> list:
+    return [c.rule.id, c.variables, c.line]
+
+
+def constraint_from_plain(index: int, x: list, rules: dict[str, Rule]) -> Constraint:
+    rid, variables, line = x
+    return Constraint(index, rules[rid], list(variables), line)

@@ -24,6 +24,7 @@ from clingo.ast import ASTType
 from wfikb.loader.policy import SCENARIO_VAR, Cond
 
 FIRED = "_fired"
+VIOLATED = "_violated"
 IN_FORCE = "_in_force"
 WINDOW = "_window"
 
@@ -89,6 +90,25 @@ class RecordFiring(ast.Transformer):
         names = self.names if self.names is not None else recorded_variables(rule)
         record = _fn(FIRED, [_num(self.index), _tuple([_var(v) for v in names])])
         return [ast.Rule(rule.location, _lit(record), rule.body), ast.Rule(rule.location, rule.head, [_lit(record)])]
+
+
+class RecordViolation(ast.Transformer):
+    """Turn the constraint `:- B.` into `_violated(K, (V1..Vn)) :- B.`: a batch holding a scenario
+    whose circumstances conflict still solves, and the record names the constraint and the scenario."""
+
+    def __init__(self, index: int, names: list[str]):
+        self.index, self.names = index, names
+
+    def visit_Rule(self, rule):
+        record = _fn(VIOLATED, [_num(self.index), _tuple([_var(v) for v in self.names])])
+        return ast.Rule(rule.location, _lit(record), rule.body)
+
+
+def is_constraint(rule) -> bool:
+    """A headless rule `:- B.` (its head is the constant #false)."""
+    head = rule.head
+    return (head.ast_type == ASTType.Literal and head.atom.ast_type == ASTType.BooleanConstant
+            and not head.atom.value)
 
 
 def recorded_variables(rule) -> list[str]:
