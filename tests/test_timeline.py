@@ -179,3 +179,14 @@ def test_bad_file_is_one_line_exit_2(tmp_path):
         run = wfikb("timeline", path)
         assert run.code == 2 and run.out == "" and len(run.err.strip().splitlines()) == 1
         assert words in run.err
+
+
+def test_docs_show_the_real_output():
+    """docs/timeline.md shows each command as written with its real output."""
+    import re
+    doc = (ROOT / "docs" / "timeline.md").read_text()
+    pairs = re.findall(r"```sh\n(wfikb timeline [^\n|]+)\n```\n\n```text\n(.*?)```", doc, re.S)
+    assert len(pairs) == 2
+    for command, shown in pairs:
+        run = wfikb(*command.split()[1:])
+        assert run.code == 0 and run.out == shown, f"docs/timeline.md is stale for: {command}"

@@ -233,8 +233,11 @@ def lines(tl: Timeline, markdown: bool = False) -> list[str]:
         new = {r for t in started for r in t.rule_ids()}
         out += ["", f"{h}{ch.date}"]
         main = [(n, b, a) for n, b, a in changed_items(ch) if n == "regime" or n.startswith(("activity ", "sanction risk "))]
+        shown = {n for n, _, _ in main}
         for name, b, a in main:
             out.append(f"{item}{name}: {b or '(none)'} {arrow} {a or '(none)'}")
+            if name.startswith("sanction risk ") and f"activity {name.rsplit(' ', 1)[1]}" in shown:
+                continue        # follows from the activity's status, explained just above
             key = _atom(name, a)
             for t in started:
                 if t.atom == key:
@@ -242,7 +245,7 @@ def lines(tl: Timeline, markdown: bool = False) -> list[str]:
             key = _atom(name, b)
             for t in ended:
                 if t.atom == key:
-                    out.append(f"{sub}until now: {_why(pivot(t, new))}")
+                    out.append(f"{sub}before, because {_why(pivot(t, new))}")
         gone = [n for n, b, a in changed_items(ch) if (n, b, a) not in main and a is None]
         came = [n for n, b, a in changed_items(ch) if (n, b, a) not in main and b is None]
         if came:
