@@ -172,6 +172,14 @@ def test_bad_until_is_one_line_exit_2(args, words):
     assert len(run.err.strip().splitlines()) == 1 and words in run.err and "Traceback" not in run.err
 
 
+def test_a_due_date_already_passed_without_a_birth_is_refused(tmp_path):
+    f = tmp_path / "due.toml"
+    f.write_text('id = "x"\ndate = 2025-06-01\n[claimant]\nbenefit = "universal_credit"\npregnant_due = 2025-05-21\n')
+    run = wfikb("timeline", f)
+    assert run.code == 2 and run.out == "" and len(run.err.strip().splitlines()) == 1
+    assert "claimant.pregnant_due" in run.err and "gave_birth" in run.err
+
+
 def test_bad_file_is_one_line_exit_2(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "x"\ndate = 2020-01-01\n[claimant]\nbenefit = "nope"\n')

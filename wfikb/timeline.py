@@ -80,7 +80,8 @@ def outcome(ev: Evaluation) -> Outcome:
 
 def moved(sc: Scenario, day: dt.date) -> Scenario:
     """The scenario on another day, validated again as a scenario file with that date would be."""
-    return from_dict({**sc.raw, "date": day}, source=sc.source)
+    raw = {k: v for k, v in sc.raw.items() if k != "expect"}      # expectations are for the stated date
+    return from_dict({**raw, "date": day}, source=sc.source)
 
 
 def default_until(start: dt.date) -> dt.date:
@@ -98,6 +99,9 @@ def build(engine: Engine, sc: Scenario, until: dt.date | None = None) -> Timelin
                                                f"date {start}; got {until}")
     notes = []
     due = sc.claimant.get("pregnant_due")
+    if due is not None and "gave_birth" not in sc.claimant and due <= start:
+        raise InputError(sc.source, "claimant.pregnant_due", "expected a due date after the scenario date when "
+                         "gave_birth is not stated: after the due date the outcome depends on the birth")
     if due is not None and "gave_birth" not in sc.claimant and until > due:
         # Past the expected date the rules would keep her pregnant for ever (nothing ends the
         # pregnancy but a stated birth): what happens then depends on the birth, which is unknown.
