@@ -198,3 +198,34 @@ def test_docs_show_the_real_output():
     for command, shown in pairs:
         run = wfikb(*command.split()[1:])
         assert run.code == 0 and run.out == shown, f"docs/timeline.md is stale for: {command}"
+
+
+TINY = """
+% @rule tiny.param
+% @cite test
+% @text k is 3.
+param(k, 3, 20000101, 99991231).
+
+% @rule tiny.weeks
+% @cite test
+% @text K weeks since the claim.
+x(S) :- days_since(S, claimant, claim_date, N), p(S, k, K), N >= K * 7.
+
+% @rule tiny.exact_day
+% @cite test
+% @text The tenth day of the claim.
+z(S) :- days_since(S, claimant, claim_date, 10).
+"""
+
+
+def test_thresholds_solve_day_counts_and_refuse_what_they_cannot():
+    from wfikb.loader import Policy
+    sc = from_dict({"id": "t", "date": D(2020, 1, 1), "claimant": {"benefit": "jsa", "claim_date": D(2020, 1, 1)}})
+    days, unsolved = candidates(Policy.from_files([("tiny.lp", TINY)]), scenario_facts(0, sc), sc.date, D(2020, 3, 1))
+    assert unsolved == []
+    assert D(2020, 1, 22) in days and D(2020, 1, 11) in days     # 21 days on; day 10 written as a number
+    assert len(days) < 15
+    carried = TINY + "\n% @rule tiny.carried\n% @cite test\n% @text Days since the claim.\n" \
+                     "y(S, N) :- days_since(S, claimant, claim_date, N).\n"
+    _, unsolved = candidates(Policy.from_files([("tiny.lp", carried)]), scenario_facts(0, sc), sc.date, D(2020, 3, 1))
+    assert unsolved == ["tiny.carried"]

@@ -29,9 +29,10 @@ from clingo import Function, Symbol, SymbolType
 
 from wfikb import dates
 from wfikb.loader import Policy
-from wfikb.loader.policy import FOREVER, Cmp, InForce, Pos
+from wfikb.loader.policy import FOREVER, Agg, Cmp, InForce, Neg, Pos
 from wfikb.terms import _TEST, match, variables
 
+MOVING_IN_AGGREGATES = ("today", "days_since", "months_since")
 SOURCES = {("today", 2), ("days_since", 4), ("years_since", 4), ("months_since", 5), ("weekday", 4),
            ("date_of", 4)}
 
@@ -82,6 +83,12 @@ def candidates(policy: Policy, inputs, start: dt.date, until: dt.date) -> tuple[
             if isinstance(cond, InForce):
                 f, t = cond.node
                 found.days |= {_ymd_day(f), _ymd_day(t + 1) if t != FOREVER else None} - {None}
+        for cond in clause.conds:
+            if isinstance(cond, Agg) and any(f"{name}(" in cond.source for name in MOVING_IN_AGGREGATES):
+                found.unsolved.append(clause.rule.id)      # an aggregate over dates is not walked
+        for cond in clause.conds:
+            if isinstance(cond, Neg) and _sig(cond.node) in SOURCES:
+                list(_bind_source(cond.node[1], cond.node[2], {}, stated, found))   # its numbers only
         if clause.is_fact or not any(isinstance(c, Pos) and _sig(c.node) in SOURCES for c in clause.conds):
             continue
         _walk(clause, [c for c in clause.conds if isinstance(c, (Pos, Cmp))], 0, {}, ctx)
@@ -132,7 +139,7 @@ def _walk(clause, conds, i, env, ctx):
     sig = _sig(cond.node)
     args = cond.node[2]
     if sig in SOURCES:
-        for new in _bind_source(sig[0], args, env, ctx.stated):
+        for new in _bind_source(sig[0], args, env, ctx.stated, ctx.found):
             _walk(clause, conds, i + 1, new, ctx)
         return
     if sig == ("p", 3):
@@ -164,10 +171,10 @@ def _match(template, sym, env):
     return {**env, **new}
 
 
-def _bind_source(name, args, env, stated):
+def _bind_source(name, args, env, stated, found):
     """Environments binding a date source's value for each scenario date its Who and Key match."""
     if name == "today":
-        yield _bind(env, args[1], Moving("ymd"))
+        yield _bind(env, args[1], Moving("ymd"), found)
         return
     for who, key, d in stated:
         new = _match(("f", "k", (args[1], args[2])), _pair(who, key), env)
@@ -179,19 +186,23 @@ def _bind_source(name, args, env, stated):
         elif name == "weekday":
             yield _bind(new, args[3], dates.weekday_sunday0(d))
         elif name == "days_since":
-            yield _bind(new, args[3], Moving("lin", 1, -o))
+            yield _bind(new, args[3], Moving("lin", 1, -o), found)
         elif name == "years_since":
-            yield _bind(new, args[3], Moving("years", of=o))
+            yield _bind(new, args[3], Moving("years", of=o), found)
         else:
-            yield _bind(_bind(new, args[3], Moving("months", of=o)), args[4], Moving("rem", of=o))
+            yield _bind(_bind(new, args[3], Moving("months", of=o), found), args[4], Moving("rem", of=o), found)
 
 
 def _pair(who, key):
     return Function("k", [who, key])
 
 
-def _bind(env, t, value):
-    if env is None or t[0] != "v" or t[1] == "_":
+def _bind(env, t, value, found=None):
+    if env is None:
+        return env
+    if t[0] == "n" and isinstance(value, Moving) and found is not None:
+        _crossing(_add(value, -t[1]) if value.kind == "lin" else (value, t[1]), found)   # a quantity written as a number
+    if t[0] != "v" or t[1] == "_":
         return env
     return {**env, t[1]: value}
 
