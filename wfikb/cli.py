@@ -249,15 +249,7 @@ def timeline(file, until, fmt, pretty, policy_dirs):
     from wfikb import timeline as tl
     from wfikb.scenario import load
     sc = load(file)
-    day = None
-    if until is not None:
-        try:
-            day = __import__("datetime").date.fromisoformat(until) if len(until) == 10 else None
-        except ValueError:
-            day = None
-        if day is None:
-            raise click.BadParameter(f"expected a date YYYY-MM-DD; got {until!r}", param_hint="--until")
-    result = tl.build(_engine(policy_dirs), sc, day)
+    result = tl.build(_engine(policy_dirs), sc, tl.parse_until(until, file))
     if fmt == "json":
         click.echo(render.to_json(tl.to_json(result), pretty), nl=False)
     else:

@@ -84,6 +84,18 @@ def moved(sc: Scenario, day: dt.date) -> Scenario:
     return from_dict({**raw, "date": day}, source=sc.source)
 
 
+def parse_until(text: str | None, source: str) -> dt.date | None:
+    """--until as a date (InputError, one line, when it is not YYYY-MM-DD)."""
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise InputError(source, "--until", f"expected a date YYYY-MM-DD; got {text!r}")
+
+
 def default_until(start: dt.date) -> dt.date:
     return dates.anniversary(start, DEFAULT_YEARS)
 
