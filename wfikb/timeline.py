@@ -120,10 +120,13 @@ def build(engine: Engine, sc: Scenario, until: dt.date | None = None) -> Timelin
         until = due
         notes.append(f"stops at the expected date of confinement ({due}, pregnant_due): after it the outcome "
                      "depends on the date of the birth; state gave_birth to see beyond it")
-    for child in sc.children:
+    expected = sc.claimant.get("adoption_expected_placement")
+    if expected is not None and start < expected <= until:
+        notes.append(f"takes the expected placement date {expected} (adoption_expected_placement) as stated")
+    for i, child in enumerate(sc.children, 1):
         placed = child.get("adopted_placed")
-        if placed is not None and placed > start and placed <= until:
-            notes.append(f"takes the child's placement for adoption to happen on {placed} (adopted_placed), as stated")
+        if placed is not None and start < placed <= until:
+            notes.append(f"takes child {i}'s placement for adoption to happen on {placed} (adopted_placed), as stated")
     days, unsolved = candidates(engine.policy, scenario_facts(0, sc), start, until)
     if unsolved:
         raise InputError(sc.source, None, "cannot tell on which days the outcome changes: the rules "
