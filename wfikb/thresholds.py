@@ -73,9 +73,11 @@ def candidates(policy: Policy, inputs, start: dt.date, until: dt.date) -> tuple[
     for _who, _key, d in stated:
         for y in range(max(0, start.year - d.year - 1), until.year - d.year + 2):
             found.days.add(dates.anniversary(d, y))
-    facts: dict[tuple[str, int], list[Symbol]] = {}
+    facts: dict[tuple[str, int], list[tuple[str | None, Symbol]]] = {}   # by first argument's name
     for sym in policy.fact_index:
-        facts.setdefault((sym.name, len(sym.arguments)), []).append(sym)
+        args = sym.arguments
+        first = args[0].name if args and args[0].type == SymbolType.Function else None
+        facts.setdefault((sym.name, len(args)), []).append((first, sym))
     derived = {c.signature for c in policy.clauses if not c.is_fact}
     ctx = _Context(stated, facts, derived, found)
     for clause in policy.clauses:
@@ -146,7 +148,11 @@ def _walk(clause, conds, i, env, ctx):
         pool, template = ctx.facts.get(("param", 4), []), ("f", "param", (args[1], args[2], ("v", "_"), ("v", "_")))
     else:
         pool, template = ctx.facts.get(sig, []), cond.node
-    for sym in pool:
+    first = template[2][0] if template[2] else None
+    key = first[1] if first is not None and first[0] == "f" else None
+    for name, sym in pool:
+        if key is not None and name != key:
+            continue
         new = _match(template, sym, env)
         if new is not None:
             _walk(clause, conds, i + 1, new, ctx)
