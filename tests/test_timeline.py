@@ -116,6 +116,14 @@ def test_a_date_spanning_the_3_april_2017_change(engine):
     assert "param.uc.reg91_1.prescribed_age.2014" in no_longer and "uc.s21_1_aa.child_aged_2" in now
 
 
+def test_an_award_reaching_26_weeks(engine):
+    sc = load(ROOT / "scenarios" / "partners" / "partner-is-under-26-weeks.toml")
+    t = check_against_every_day(engine, sc, D(2015, 8, 1))
+    # claim on 1 January 2015: 26 weeks (182 days) have passed on 2 July
+    assert [c.date for c in t.changes] == [D(2015, 7, 2)]
+    assert "partner2003.reg3_2_a.under_26_weeks" in rules_of(t.changes[0])[0]
+
+
 def test_an_earnings_threshold_moving_with_a_new_minimum_wage(engine):
     sc = load(ROOT / "scenarios" / "uc" / "uc-aet-2023-hours-on-2024-05-12.toml")
     t = check_against_every_day(engine, tl.moved(sc, D(2024, 3, 1)), D(2024, 6, 30))
