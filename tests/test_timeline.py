@@ -124,6 +124,15 @@ def test_an_award_reaching_26_weeks(engine):
     assert "partner2003.reg3_2_a.under_26_weeks" in rules_of(t.changes[0])[0]
 
 
+def test_a_foster_parent_between_placements_leaves_reg91_2_d_after_8_weeks(engine):
+    # the rule's first condition is a scenario fact (benefit): the walk must carry on past it
+    sc = load(ROOT / "scenarios" / "uc" / "uc-case09-between-placements-54-days.toml")
+    t = check_against_every_day(engine, sc, D(2025, 5, 1))
+    # no placement since 8 January 2025: 8 weeks (56 days) or less until 5 March
+    assert [c.date for c in t.changes] == [D(2025, 3, 6)]
+    assert "uc.reg91_2_d.between_placements" in rules_of(t.changes[0])[0]
+
+
 def test_an_earnings_threshold_moving_with_a_new_minimum_wage(engine):
     sc = load(ROOT / "scenarios" / "uc" / "uc-aet-2023-hours-on-2024-05-12.toml")
     t = check_against_every_day(engine, tl.moved(sc, D(2024, 3, 1)), D(2024, 6, 30))

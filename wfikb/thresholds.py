@@ -156,8 +156,9 @@ def _walk(clause, conds, i, env, ctx):
         new = _match(template, sym, env)
         if new is not None:
             _walk(clause, conds, i + 1, new, ctx)
-    if sig != ("p", 3) and sig in ctx.derived:
-        # a derived predicate: its variables stay unbound (a moving value compared with one is noted)
+    if sig != ("p", 3) and (sig in ctx.derived or sig not in ctx.facts):
+        # a derived predicate or a scenario fact: its variables stay unbound (a moving value compared
+        # with one is noted); only a table the policy states in full is enumerated alone
         _walk(clause, conds, i + 1, env, ctx)
 
 
