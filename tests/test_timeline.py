@@ -139,6 +139,17 @@ def test_an_earnings_threshold_moving_with_a_new_minimum_wage(engine):
     assert D(2024, 5, 13) in [c.date for c in t.changes]
 
 
+def test_an_overlay_parameter_commencing():
+    from wfikb.engine import Engine
+    from wfikb.loader import Policy, default_policy_dir
+    overlay = ROOT / "docs" / "examples" / "overlay-work-preparation-at-3.lp"
+    engine = Engine(Policy.load([default_policy_dir(), overlay]))
+    sc = tl.moved(load(ROOT / "docs" / "examples" / "uc-child-aged-3-2027.toml"), D(2027, 3, 1))
+    t = check_against_every_day(engine, sc, D(2027, 5, 1))
+    assert [c.date for c in t.changes] == [D(2027, 4, 1)]
+    assert "whatif.param.uc.s21_1_aa.child_age.2027" in rules_of(t.changes[0])[1]
+
+
 # ------------------------------------------------------------------ candidate days
 def test_candidate_days_come_from_the_scenario_dates_and_the_policy(engine):
     sc = load(LONE_PARENT)
