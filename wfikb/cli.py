@@ -305,6 +305,33 @@ def lint(policy_dirs):
 
 
 @cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--until", "until", metavar="DATE", help="Last day to look at, YYYY-MM-DD (default: 5 years after the scenario's date).")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
+@pretty_option
+@policy_option
+def timeline(file, until, fmt, pretty, policy_dirs):
+    """Every day from the scenario's date to --until on which an outcome changes, and why.
+
+    The days are read from the scenario's dates and the policy's own thresholds and windows, then
+    evaluated in one batch (docs/timeline.md).
+
+    \b
+    Examples:
+      wfikb timeline scenarios/examples/timeline-uc-lone-parent-child-turns-1-2-3.toml
+      wfikb timeline my-case.toml --until 2030-01-01 --format json
+    """
+    from wfikb import timeline as tl
+    from wfikb.scenario import load
+    sc = load(file)
+    result = tl.build(_engine(policy_dirs), sc, tl.parse_until(until, file))
+    if fmt == "json":
+        click.echo(render.to_json(tl.to_json(result), pretty), nl=False)
+    else:
+        click.echo("\n".join(tl.lines(result, markdown=fmt == "md")))
+
+
+@cli.command()
 def vocabulary():
     """Print the scenario vocabulary (every key, its type, values and meaning) as Markdown."""
     from wfikb.vocab_docs import markdown
