@@ -162,7 +162,7 @@ class Policy:
         out: dict = {}
         for i, (_, _, statements) in enumerate(read):
             for rule, st in statements:
-                fact = None if st.body or rule.id in self.disabled_by else _param_fact(st)
+                fact = None if st.body or rule.id in self.disabled_by else param_fact(st)
                 if fact is not None:
                     out.setdefault(fact[0], []).append((fact[2], fact[3], i))
         return out
@@ -172,7 +172,7 @@ class Policy:
             if rule.id in self.disabled_by:
                 continue
             line = st.location.begin.line
-            fact = None if st.body else _param_fact(st)
+            fact = None if st.body else param_fact(st)
             later = [(f, t) for f, t, i in overrides.get(fact[0], ()) if i > index] if fact else []
             if not later:
                 self._add_clause(rule, st, f"{name}:{line}", line, program, plain)
@@ -275,7 +275,7 @@ def _named_window(term) -> str | None:
     return None
 
 
-def _param_fact(st):
+def param_fact(st):
     """(Name, Value, From, To) of a ground `param/4` fact with integer From and To, else None."""
     head = st.head
     if head.ast_type != ASTType.Literal or head.atom.ast_type != ASTType.SymbolicAtom:

@@ -1,0 +1,58 @@
+"""Attribution: the smallest set of an overlay's edits that causes each changed scenario's change.
+
+For a changed scenario, a set of edit ids causes its change when the shipped policy with only those
+edits gives the scenario the same outcome as with the whole overlay. Subsets are tried by size
+(each edit alone, then pairs, ...), each subset one policy and one batch of the scenarios still
+unattributed; the first size at which a subset reproduces the change is the answer (the first such
+subset in the overlay's order). With more than `MAX_EXACT` edits only subsets of up to two edits
+are tried and a scenario none of them explains gets the whole overlay, marked `"minimal": false`.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+from wfikb.analysis.diff import evaluate, outcome
+from wfikb.analysis.edits import Overlay
+from wfikb.engine import Engine
+from wfikb.errors import WfikbError
+from wfikb.loader import Policy
+from wfikb.scenario import Scenario
+
+MAX_EXACT = 8
+
+
+def attribute(base_files: list[tuple[str, str]], overlay: Overlay, scs: list[Scenario],
+              after: list[dict]) -> list[dict]:
+    """For each scenario (with its outcome under the whole overlay), {"edits": [...], "minimal": bool}."""
+    ids = overlay.ids
+    out: list[dict | None] = [None] * len(scs)
+    pending = list(range(len(scs)))
+    sizes = range(1, len(ids) + 1) if len(ids) <= MAX_EXACT else range(1, min(2, len(ids)) + 1)
+    unloadable: list[list[str]] = []
+    for k in sizes:
+        if not pending:
+            break
+        for subset in combinations(ids, k):
+            if not pending:
+                break
+            if k == len(ids):        # the whole overlay: its outcome is the change itself
+                for i in pending:
+                    out[i] = {"edits": list(subset), "minimal": True}
+                pending = []
+                break
+            try:
+                policy = Policy(base_files + overlay.text_with(subset))
+            except WfikbError:      # e.g. an edit that needs a window another edit declares
+                unloadable.append(list(subset))
+                continue
+            evs = evaluate(Engine(policy), [scs[i] for i in pending])
+            still = []
+            for i, ev in zip(pending, evs):
+                if outcome(ev) == after[i]:
+                    out[i] = {"edits": list(subset), "minimal": True}
+                else:
+                    still.append(i)
+            pending = still
+    for i in pending:
+        out[i] = {"edits": list(ids), "minimal": False}
+    return out
