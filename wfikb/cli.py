@@ -428,7 +428,7 @@ def check(paths, change, new, lost, fmt, pretty, policy_dirs):
         result = exhaustive.check(overlay=Path(change), policy_dirs=[Path(p) for p in base_dirs], direction=direction)
         click.echo(render.to_json(result, pretty), nl=False)
         sys.exit(0 if result.get("result") == "PASS" else 1)
-    result = gate.check(_change(change, policy_dirs, paths), direction)
+    result = gate.check(_change(change, policy_dirs, paths, attribute=False), direction)
     if fmt == "json":
         click.echo(render.to_json(result, pretty), nl=False)
     else:

@@ -41,7 +41,7 @@ def attribute(base_files: list[tuple[str, str]], overlay: Overlay, scs: list[Sce
                 pending = []
                 break
             try:
-                policy = Policy(base_files + overlay.text_with(subset))
+                policy = Policy.from_files(base_files + overlay.text_with(subset))
             except WfikbError:      # e.g. an edit that needs a window another edit declares
                 unloadable.append(list(subset))
                 continue

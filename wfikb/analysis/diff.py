@@ -245,9 +245,11 @@ def text(report: dict, md: bool = False) -> str:
             label = {"regime": "regime", "status": d.get("activity"), "sanction_risk": f"sanction risk {d.get('activity')}",
                      "conclusion": d.get("conclusion")}[d["what"]]
             if d["what"] == "conclusion":
-                out.append(f"{bullet}{label}: {'holds -> no longer holds' if d['before'] else 'does not hold -> holds'}")
-            else:
-                out.append(f"{bullet}{label}: {_show(d['before'])} -> {_show(d['after'])}")
+                out.append(f"{bullet}{'-' if d['before'] else '+'} {label}")
+                continue
+            out.append(f"{bullet}{label}: {_show(d['before'])} -> {_show(d['after'])}")
+            if d["what"] == "sanction_risk":
+                continue
             for side in ("before", "after"):
                 r = d[f"because_{side}"]
                 if r:
@@ -255,7 +257,8 @@ def text(report: dict, md: bool = False) -> str:
                     out.append(f"{'  ' if md else '    '}{'- ' if md else ''}{side}: {r['text']} [{r['rule']}: {cite}]")
     for sk in report.get("skipped", []):
         out += ["", f"skipped {sk['scenario']}: {sk['reason']}"]
-    if s["by_difference"]:
-        out += ["", "## Summary" if md else "Summary"]
-        out += [f"{'- ' if md else '  '}{n} x {k}" for k, n in s["by_difference"].items()]
+    main = {k: n for k, n in s["by_difference"].items() if k.startswith(("regime", "status"))}
+    if main:
+        out += ["", "## Summary" if md else "Summary (regimes and statuses; --format json counts every difference)"]
+        out += [f"{'- ' if md else '  '}{n} x {k}" for k, n in main.items()]
     return "\n".join(out) + "\n"
