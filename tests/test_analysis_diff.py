@@ -199,11 +199,15 @@ def test_date_diff_replaces_the_date_and_skips_scenarios_with_later_dates(tmp_pa
     two = got["uc-case01-child-aged-2-on-2017-04-02"]
     assert (two["date_before"], two["date_after"]) == ("2017-04-02", "2017-04-03")
     assert (two["before"]["regime"], two["after"]["regime"]) == ("work_focused_interview", "work_preparation")
-    # the overlay that replays the change a day early gives the law of 3 April on 2 April
-    over = wfikb("diff", "--change", CHILD_AGE, d, "--format", "json", "--no-attribution").json()
-    replay = by_id(over)["uc-case01-child-aged-2-on-2017-04-02"]
-    assert replay["after"]["regime"] == two["after"]["regime"]
-    assert replay["after"]["activities"] == two["after"]["activities"]
+    assert set(got) | set(skipped) == {"uc-case01-child-aged-2-on-2017-04-02", "uc-case10-earnings-800-april-2025",
+                                       "uc-child-turns-2-on-the-date"}
+    # the overlay replaying the change a day early, every scenario on 2 April: the same changes
+    over = wfikb("diff", "--change", CHILD_AGE, "--on", "2017-04-02", d, "--format", "json", "--no-attribution")
+    assert over.code == 1 and over.json()["skipped"] == rep["skipped"]
+    replay = by_id(over.json())
+    assert {k for k, e in replay.items() if e["changed"]} == {k for k, e in got.items() if e["changed"]}
+    for k, e in replay.items():
+        assert e["after"] == got[k]["after"] and e["date_before"] == e["date_after"] == "2017-04-02"
 
 
 # ------------------------------------------------------------------ the directional check

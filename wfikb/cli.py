@@ -264,8 +264,9 @@ def overlay_show(path, fmt, pretty):
             lines.append(f"    cite: {e.cite}")
         lines += [f"    parameter {p['name']} = {p['value']} from {p['from'] or '...'} to {p['to'] or 'now'}"
                   for p in e.parameters]
+        lines += [f"    window {w['name']} from {w['from'] or '...'} to {w['to'] or 'now'}" for w in e.windows]
         lines += [f"    switches off {r}" for r in e.disables]
-        lines += [f"    adds rule {r}" for r in e.rules if not e.parameters or e.statements]
+        lines += [f"    rule {r}" for r in e.rules]
         click.echo(render.terminal_lines(*lines))
 
 
@@ -278,9 +279,10 @@ def _progress(total):
     return bar, bar.update
 
 
-def _change(overlay_path, policy_dirs, paths, attribute=True, progress=True):
+def _change(overlay_path, policy_dirs, paths, attribute=True, progress=True, on=None):
     """The corpus diff report of overlay_path over PATHS (with each changed scenario's edits)."""
     from wfikb.analysis import attribution, diff, edits
+    from wfikb.escape import printable
     from wfikb.loader import Policy, default_policy_dir
     from wfikb.loader.source import read_roots
     base_dirs, extra = policy_dirs
@@ -293,14 +295,17 @@ def _change(overlay_path, policy_dirs, paths, attribute=True, progress=True):
     scs = diff.scenarios(list(paths))
     bar, step = _progress(2 * len(scs)) if progress else (None, None)
     try:
-        report, pairs = diff.by_change(base, changed, scs, progress=step)
+        report, pairs = diff.by_change(base, changed, scs, progress=step, on=on)
     finally:
         if bar is not None:
             bar.render_finish()
     report = {"kind": report["kind"], "overlay": str(overlay_path), "edits": ov.ids, **report}
+    for sk in report["skipped"]:
+        click.echo(printable(f"wfikb: skipped {sk['scenario']}: {sk['reason']}"), err=True)
     changed_idx = [i for i, e in enumerate(report["scenarios"]) if e["changed"]]
+    evaluated = [p.before.scenario for p in pairs]
     if attribute and changed_idx:
-        found = attribution.attribute(base_files, ov, [scs[i] for i in changed_idx],
+        found = attribution.attribute(base_files, ov, [evaluated[i] for i in changed_idx],
                                       [report["scenarios"][i]["after"] for i in changed_idx])
         for i, a in zip(changed_idx, found):
             report["scenarios"][i]["edits"] = a
@@ -321,7 +326,8 @@ def _date(value, flag):
 @click.option("--from-date", "from_date", metavar="D1", help="Compare the law on D1 with the law on D2 ...")
 @click.option("--to-date", "to_date", metavar="D2", help="... (each scenario's date replaced by D1, then by D2).")
 @click.option("--exhaustive", is_flag=True, help="Over the whole bounded circumstance space, not a corpus.")
-@click.option("--on", "on", metavar="DATE", help="--exhaustive: the law on DATE.")
+@click.option("--on", "on", metavar="DATE", help="--change: every scenario's date replaced by DATE (others kept); "
+              "--exhaustive: the law on DATE.")
 @click.option("--between", nargs=2, metavar="D1 D2", help="--exhaustive: dates from D1 to D2.")
 @click.option("--where", multiple=True, metavar="KEY=VALUE", help="--exhaustive: fix a circumstance (repeatable).")
 @click.option("--save-examples", "save_examples", type=click.Path(file_okay=False), metavar="DIR",
@@ -351,13 +357,15 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
             raise click.UsageError("--exhaustive needs --change OVERLAY")
         _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty)
         return
-    if on or between or where or save_examples:
-        raise click.UsageError("--on, --between, --where and --save-examples go with --exhaustive")
+    if between or where or save_examples:
+        raise click.UsageError("--between, --where and --save-examples go with --exhaustive")
     if not paths:
         raise click.UsageError("give the scenario files or folders to compare (PATHS)")
     if change:
-        report = _change(change, policy_dirs, paths, attribute=not no_attribution)
+        report = _change(change, policy_dirs, paths, attribute=not no_attribution, on=_date(on, "--on") if on else None)
     else:
+        if on:
+            raise click.UsageError("--on goes with --change (or --exhaustive)")
         if not (from_date and to_date):
             raise click.UsageError("give both --from-date D1 and --to-date D2")
         d1, d2 = _date(from_date, "--from-date"), _date(to_date, "--to-date")

@@ -187,28 +187,42 @@ def _show(v) -> str:
     return "none" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
 
 
-def by_change(base: Policy, changed: Policy, scs: list[Scenario], full: bool = True, progress=None) -> dict:
+def shifted(scs: list[Scenario], days: list[dt.date]) -> tuple[list[list[Scenario]], list[dict]]:
+    """Each scenario at each of `days` (its date replaced); a scenario one of whose dates falls after
+    one of them is left out, with its one-line reason."""
+    out: list[list[Scenario]] = [[] for _ in days]
+    skipped = []
+    for sc in scs:
+        try:
+            versions = [at_date(sc, d) for d in days]
+        except InputError as e:
+            skipped.append({"scenario": sc.id, "source": sc.source, "reason": str(e)})
+            continue
+        for lst, v in zip(out, versions):
+            lst.append(v)
+    return out, skipped
+
+
+def by_change(base: Policy, changed: Policy, scs: list[Scenario], full: bool = True, progress=None,
+              on: dt.date | None = None) -> dict:
+    """Each scenario under both policies (at its own date, or with its date replaced by `on`)."""
+    skipped: list[dict] = []
+    if on is not None:
+        (scs,), skipped = shifted(scs, [on])
     before = evaluate(Engine(base), scs, progress)
     after = evaluate(Engine(changed), scs, progress)
     pairs = [Pair(sc, b, a) for sc, b, a in zip(scs, before, after)]
     entries = [compare(p, i, full) for i, p in enumerate(pairs, 1)]
-    return {"kind": "change", "policy_before": base.version, "policy_after": changed.version,
-            "summary": summary(entries, []), "skipped": [], "scenarios": entries}, pairs
+    return {"kind": "change", "on": on.isoformat() if on else None, "policy_before": base.version,
+            "policy_after": changed.version, "summary": summary(entries, skipped), "skipped": skipped,
+            "scenarios": entries}, pairs
 
 
 def by_dates(policy: Policy, scs: list[Scenario], d1: dt.date, d2: dt.date, full: bool = True,
              progress=None) -> dict:
     """Each scenario at D1 and at D2 under one policy. A scenario one of whose dates falls after D1
     or D2 is skipped, with its one-line reason."""
-    firsts, seconds, skipped = [], [], []
-    for sc in scs:
-        try:
-            firsts.append(at_date(sc, d1))
-            seconds.append(at_date(sc, d2))
-        except InputError as e:
-            if len(firsts) > len(seconds):
-                firsts.pop()
-            skipped.append({"scenario": sc.id, "source": sc.source, "reason": str(e)})
+    (firsts, seconds), skipped = shifted(scs, [d1, d2])
     engine = Engine(policy)
     before = evaluate(engine, firsts, progress)
     after = evaluate(engine, seconds, progress)
@@ -223,7 +237,8 @@ def text(report: dict, md: bool = False) -> str:
     """The changed scenarios, each difference with its reason before and after, then the counts."""
     s = report["summary"]
     if report["kind"] == "change":
-        head = f"Change: {report.get('overlay', 'overlay')} (policy {report['policy_before']} -> {report['policy_after']})"
+        head = (f"Change: {report.get('overlay', 'overlay')} (policy {report['policy_before']} -> {report['policy_after']})"
+                + (f", every scenario on {report['on']}" if report.get("on") else ""))
     else:
         head = f"Law on {report['from_date']} -> law on {report['to_date']} (policy {report['policy']})"
     count = (f"{s['scenarios']} scenarios: {s['changed']} changed, {s['unchanged']} unchanged"
@@ -255,8 +270,6 @@ def text(report: dict, md: bool = False) -> str:
                 if r:
                     cite = (r["citation"] or "").split(";")[0].strip()
                     out.append(f"{'  ' if md else '    '}{'- ' if md else ''}{side}: {r['text']} [{r['rule']}: {cite}]")
-    for sk in report.get("skipped", []):
-        out += ["", f"skipped {sk['scenario']}: {sk['reason']}"]
     main = {k: n for k, n in s["by_difference"].items() if k.startswith(("regime", "status"))}
     if main:
         out += ["", "## Summary" if md else "Summary (regimes and statuses; --format json counts every difference)"]

@@ -3,8 +3,8 @@
 A `% @edit ID` line starts an edit; its `% @title` and `% @cite` lines follow, then its statements
 (each under its own `@rule` block) and `% @disable` lines, up to the next `@edit`. A file with no
 `@edit` line is one edit named after the file. Kinds are read from what an edit holds: `parameter`
-(a `param/4` fact: it overrides that parameter within its window), `disable` (a rule switched off)
-and `rule` (any other statement: a rule added).
+(a `param/4` fact: it overrides that parameter within its window), `window` (a `window/3` fact: a commencement declared, usually with the `@disable` of the shipped
+one), `disable` (a rule switched off) and `rule` (any other statement: a rule added).
 
 `files(overlay, ids)` gives the overlay's text with only the chosen edits kept (the others' lines
 blanked, so line numbers still point into the file), which is how a policy with a subset of the
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clingo import SymbolType
+from clingo.ast import ASTType
 
 from wfikb.errors import InputError, PolicyError
 from wfikb.loader import default_policy_dir, source
@@ -41,13 +42,16 @@ class Edit:
     rules: list[str] = field(default_factory=list)      # rule ids it adds
     disables: list[str] = field(default_factory=list)   # rule ids it switches off
     parameters: list[dict] = field(default_factory=list)  # {"name", "value", "from", "to"}
-    statements: int = 0                                 # statements other than param/4 facts
+    windows: list[dict] = field(default_factory=list)     # {"name", "from", "to"}: a commencement declared
+    statements: int = 0                                 # statements other than param/4 and window/3 facts
 
     @property
     def kinds(self) -> list[str]:
         out = []
         if self.parameters:
             out.append("parameter")
+        if self.windows:
+            out.append("window")
         if self.disables:
             out.append("disable")
         if self.statements:
@@ -57,7 +61,7 @@ class Edit:
     def to_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "cite": self.cite, "kinds": self.kinds,
                 "file": self.file, "line": self.line, "rules": self.rules, "disables": self.disables,
-                "parameters": self.parameters}
+                "parameters": self.parameters, "windows": self.windows}
 
 
 @dataclass
@@ -145,7 +149,10 @@ def _edits(name: str, text: str) -> list[Edit]:
             raise InputError(f"{name}:{line}", "@edit", "expected every statement inside an '% @edit ID' block "
                                                         "once the file has one")
         fact = None if st.body else param_fact(st)
-        if fact is None:
+        window = None if st.body or fact else _window_fact(st)
+        if window:
+            edits[k].windows.append(window)
+        elif fact is None:
             edits[k].statements += 1
         else:
             n, v, f, t = fact
@@ -179,6 +186,17 @@ def _annotations(e: Edit, lines: list[str], start: int, end: int, header: bool):
         d = DISABLE_RE.match(line)
         if d:
             e.disables.append(line.split("@disable", 1)[1].strip())
+
+
+def _window_fact(st) -> dict | None:
+    """{"name", "from", "to"} of a `window(Name, From, To).` fact, else None."""
+    term = st.head.atom.symbol if st.head.ast_type == ASTType.Literal else None
+    if term is None or term.ast_type != ASTType.Function or term.name != "window" or len(term.arguments) != 3:
+        return None
+    args = [a.symbol if a.ast_type == ASTType.SymbolicTerm else None for a in term.arguments]
+    if any(a is None for a in args) or args[1].type != SymbolType.Number or args[2].type != SymbolType.Number:
+        return None
+    return {"name": str(args[0]), "from": _iso(args[1].number), "to": _iso(args[2].number)}
 
 
 def _iso(n: int) -> str | None:
