@@ -406,10 +406,11 @@ def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pre
 @click.option("--change", "change", metavar="OVERLAY", required=True, help="The overlay to check.")
 @click.option("--no-new-requirements", "new", is_flag=True, help="FAIL if any scenario gains a requirement.")
 @click.option("--no-lost-requirements", "lost", is_flag=True, help="FAIL if any scenario loses a requirement.")
+@click.option("--on", "on", metavar="DATE", help="Every scenario's date replaced by DATE (others kept).")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @pretty_option
 @policy_option
-def check(paths, change, new, lost, fmt, pretty, policy_dirs):
+def check(paths, change, new, lost, on, fmt, pretty, policy_dirs):
     """Directional gate: PASS, or FAIL with the witness scenarios and both explanations.
 
     A requirement is an asked activity becoming mandatory, or a Universal Credit regime moving up
@@ -421,7 +422,7 @@ def check(paths, change, new, lost, fmt, pretty, policy_dirs):
     Example:
       wfikb check --change docs/examples/overlay-work-preparation-at-3.lp --no-new-requirements scenarios
     """
-    from wfikb.analysis import diff as diffs, gate
+    from wfikb.analysis import gate
     from wfikb.escape import printable
     if new == lost:
         raise click.UsageError("give one of --no-new-requirements or --no-lost-requirements")
@@ -436,7 +437,8 @@ def check(paths, change, new, lost, fmt, pretty, policy_dirs):
         result = exhaustive.check(overlay=Path(change), policy_dirs=[Path(p) for p in base_dirs], direction=direction)
         click.echo(render.to_json(result, pretty), nl=False)
         sys.exit(0 if result.get("result") == "PASS" else 1)
-    result = gate.check(_change(change, policy_dirs, paths, attribute=False), direction)
+    result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None),
+                        direction)
     if fmt == "json":
         click.echo(render.to_json(result, pretty), nl=False)
     else:
