@@ -271,10 +271,11 @@ def overlay_show(path, fmt, pretty):
 
 
 def _progress(total):
-    """A progress bar on stderr for long runs at a terminal; else nothing."""
+    """A progress bar on stderr for long runs at a terminal (a context manager), and its step."""
+    import contextlib
     from wfikb.analysis.diff import BATCH
     if total <= BATCH or not sys.stderr.isatty():
-        return None, None
+        return contextlib.nullcontext(), None
     bar = click.progressbar(length=total, file=sys.stderr, label="evaluating")
     return bar, bar.update
 
@@ -293,12 +294,9 @@ def _change(overlay_path, policy_dirs, paths, attribute=True, progress=True, on=
     base_files = read_roots(roots)
     base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
     scs = diff.scenarios(list(paths))
-    bar, step = _progress(2 * len(scs)) if progress else (None, None)
-    try:
+    bar, step = _progress(2 * len(scs) if progress else 0)
+    with bar:
         report, pairs = diff.by_change(base, changed, scs, progress=step, on=on)
-    finally:
-        if bar is not None:
-            bar.render_finish()
     report = {"kind": report["kind"], "overlay": str(overlay_path), "edits": ov.ids, **report}
     for sk in report["skipped"]:
         click.echo(printable(f"wfikb: skipped {sk['scenario']}: {sk['reason']}"), err=True)
@@ -371,11 +369,8 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
         d1, d2 = _date(from_date, "--from-date"), _date(to_date, "--to-date")
         scs = diffs.scenarios(list(paths))
         bar, step = _progress(2 * len(scs))
-        try:
+        with bar:
             report, _ = diffs.by_dates(_policy(policy_dirs), scs, d1, d2, progress=step)
-        finally:
-            if bar is not None:
-                bar.render_finish()
         for sk in report["skipped"]:
             click.echo(printable(f"wfikb: skipped {sk['scenario']}: {sk['reason']}"), err=True)
     if fmt == "json":

@@ -209,6 +209,8 @@ def by_change(base: Policy, changed: Policy, scs: list[Scenario], full: bool = T
     skipped: list[dict] = []
     if on is not None:
         (scs,), skipped = shifted(scs, [on])
+        if progress and skipped:
+            progress(2 * len(skipped))      # a skipped scenario is done
     before = evaluate(Engine(base), scs, progress)
     after = evaluate(Engine(changed), scs, progress)
     pairs = [Pair(sc, b, a) for sc, b, a in zip(scs, before, after)]
@@ -223,6 +225,8 @@ def by_dates(policy: Policy, scs: list[Scenario], d1: dt.date, d2: dt.date, full
     """Each scenario at D1 and at D2 under one policy. A scenario one of whose dates falls after D1
     or D2 is skipped, with its one-line reason."""
     (firsts, seconds), skipped = shifted(scs, [d1, d2])
+    if progress and skipped:
+        progress(2 * len(skipped))          # a skipped scenario is done
     engine = Engine(policy)
     before = evaluate(engine, firsts, progress)
     after = evaluate(engine, seconds, progress)
