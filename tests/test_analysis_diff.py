@@ -262,9 +262,32 @@ def test_bad_input_is_one_line_and_exit_2(args, says):
     assert run.code == 2 and says in run.err and run.err.count("\n") == 1 and not run.out, run.err
 
 
+def test_a_bad_overlay_or_scenario_file_is_one_line_and_exit_2(tmp_path):
+    unknown = tmp_path / "unknown.lp"
+    unknown.write_text("% @edit off\n% @disable no.such.rule\n")
+    d = corpus(tmp_path, "jsa/jsa-claimant-2014.toml")
+    run = wfikb("diff", "--change", unknown, d)
+    assert run.code == 2 and "@disable no.such.rule: no rule with that id" in run.err and run.err.count("\n") == 1
+    stray = tmp_path / "stray.lp"
+    stray.write_text("% @disable uc.s21.work_preparation\n% @edit a\n% @disable uc.s20.work_focused_interview_only\n")
+    run = wfikb("overlay", "show", stray)
+    assert run.code == 2 and "stray.lp:1: @edit: expected every rule and @disable inside" in run.err
+    (d / "bad.toml").write_text('id = "bad"\ndate = 2020-01-01\n[claimant]\nbenefit = "nope"\n')
+    run = wfikb("diff", "--from-date", "2020-01-01", "--to-date", "2020-01-02", d)
+    assert run.code == 2 and "bad.toml: claimant.benefit: expected one of" in run.err and run.err.count("\n") == 1
+    assert not run.out
+
+
 def test_exhaustive_is_a_clean_hook():
     import importlib.util
     if importlib.util.find_spec("wfikb.analysis.exhaustive") is not None:
         pytest.skip("wfikb.analysis.exhaustive is installed: its own tests cover --exhaustive")
     run = wfikb("diff", "--change", THREE, "--exhaustive")
     assert run.code == 2 and "not available yet" in run.err and run.err.count("\n") == 1
+
+
+def test_docs_analysts_shows_the_real_output_of_overlay_show():
+    text = (ROOT / "docs" / "analysts.md").read_text()
+    block = text.split("$ wfikb overlay show docs/examples/overlay-three-edits.lp\n", 1)[1].split("```", 1)[0]
+    run = wfikb("overlay", "show", "docs/examples/overlay-three-edits.lp")
+    assert run.code == 0 and run.out == block

@@ -101,7 +101,7 @@ def read(path: str | Path, policy_dirs: list[Path] | None = None) -> Overlay:
             raise InputError(path, None, f"an overlay lies beside, never inside, the policy folder {display_name(str(d))}")
     try:
         files = read_roots([path])
-    except Exception as e:   # PolicyError: one line naming the file
+    except PolicyError as e:   # one line naming the file
         raise InputError(path, None, str(e)) from None
     edits: list[Edit] = []
     for name, text in files:
