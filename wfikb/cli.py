@@ -258,16 +258,7 @@ def overlay_show(path, fmt, pretty):
     if fmt == "json":
         click.echo(render.to_json({"overlay": str(path), "edits": [e.to_dict() for e in ov.edits]}, pretty), nl=False)
         return
-    for e in ov.edits:
-        lines = [f"{e.id}  [{', '.join(e.kinds) or 'empty'}]  ({e.file}:{e.line})", f"    {e.title}"]
-        if e.cite:
-            lines.append(f"    cite: {e.cite}")
-        lines += [f"    parameter {p['name']} = {p['value']} from {p['from'] or '...'} to {p['to'] or 'now'}"
-                  for p in e.parameters]
-        lines += [f"    window {w['name']} from {w['from'] or '...'} to {w['to'] or 'now'}" for w in e.windows]
-        lines += [f"    switches off {r}" for r in e.disables]
-        lines += [f"    rule {r}" for r in e.rules]
-        click.echo(render.terminal_lines(*lines))
+    click.echo(render.terminal_lines(*edits.text_lines(ov)))
 
 
 def _progress(total):
@@ -280,33 +271,21 @@ def _progress(total):
     return bar, bar.update
 
 
-def _change(overlay_path, policy_dirs, paths, attribute=True, progress=True, on=None):
+def _change(overlay_path, policy_dirs, paths, attribute=True, progress=True, on=None, full=True):
     """The corpus diff report of overlay_path over PATHS (with each changed scenario's edits)."""
-    from wfikb.analysis import attribution, diff, edits
+    from wfikb.analysis.attribution import change_report
+    from wfikb.analysis.diff import scenarios
     from wfikb.escape import printable
-    from wfikb.loader import Policy, default_policy_dir
-    from wfikb.loader.source import read_roots
     base_dirs, extra = policy_dirs
     if extra:
         raise click.UsageError("--overlay is not used with --change: the overlay is the change")
-    roots = [Path(p) for p in base_dirs] or [default_policy_dir()]
-    ov = edits.read(overlay_path, roots)
-    base_files = read_roots(roots)
-    base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
-    scs = diff.scenarios(list(paths))
+    scs = scenarios(list(paths))
     bar, step = _progress(2 * len(scs) if progress else 0)
     with bar:
-        report, pairs = diff.by_change(base, changed, scs, progress=step, on=on)
-    report = {"kind": report["kind"], "overlay": str(overlay_path), "edits": ov.ids, **report}
+        report = change_report(Path(overlay_path), [Path(p) for p in base_dirs], scs, attribute=attribute, on=on,
+                               full=full, progress=step)
     for sk in report["skipped"]:
         click.echo(printable(f"wfikb: skipped {sk['scenario']}: {sk['reason']}"), err=True)
-    changed_idx = [i for i, e in enumerate(report["scenarios"]) if e["changed"]]
-    evaluated = [p.before.scenario for p in pairs]
-    if attribute and changed_idx:
-        found = attribution.attribute(base_files, ov, [evaluated[i] for i in changed_idx],
-                                      [report["scenarios"][i]["after"] for i in changed_idx])
-        for i, a in zip(changed_idx, found):
-            report["scenarios"][i]["edits"] = a
     return report
 
 
@@ -360,7 +339,8 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
     if not paths:
         raise click.UsageError("give the scenario files or folders to compare (PATHS)")
     if change:
-        report = _change(change, policy_dirs, paths, attribute=not no_attribution, on=_date(on, "--on") if on else None)
+        report = _change(change, policy_dirs, paths, attribute=not no_attribution, on=_date(on, "--on") if on else None,
+                         full=fmt == "json")
     else:
         if on:
             raise click.UsageError("--on goes with --change (or --exhaustive)")
@@ -370,7 +350,7 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
         scs = diffs.scenarios(list(paths))
         bar, step = _progress(2 * len(scs))
         with bar:
-            report, _ = diffs.by_dates(_policy(policy_dirs), scs, d1, d2, progress=step)
+            report, _ = diffs.by_dates(_policy(policy_dirs), scs, d1, d2, full=fmt == "json", progress=step)
         for sk in report["skipped"]:
             click.echo(printable(f"wfikb: skipped {sk['scenario']}: {sk['reason']}"), err=True)
     if fmt == "json":
@@ -432,8 +412,8 @@ def check(paths, change, new, lost, on, fmt, pretty, policy_dirs):
         result = exhaustive.check(overlay=Path(change), policy_dirs=[Path(p) for p in base_dirs], direction=direction)
         click.echo(render.to_json(result, pretty), nl=False)
         sys.exit(0 if result.get("result") == "PASS" else 1)
-    result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None),
-                        direction)
+    result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None,
+                                full=fmt == "json"), direction)
     if fmt == "json":
         click.echo(render.to_json(result, pretty), nl=False)
     else:

@@ -10,18 +10,21 @@ are tried and a scenario none of them explains gets the whole overlay, marked `"
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
-from wfikb.analysis.diff import evaluate, outcome
+from wfikb.analysis import edits
+from wfikb.analysis.diff import by_change, evaluate, outcome
 from wfikb.analysis.edits import Overlay
 from wfikb.engine import Engine
 from wfikb.errors import WfikbError
-from wfikb.loader import Policy
+from wfikb.loader import Policy, default_policy_dir
+from wfikb.loader.source import read_roots
 from wfikb.scenario import Scenario
 
 MAX_EXACT = 8
 
 
-def attribute(base_files: list[tuple[str, str]], overlay: Overlay, scs: list[Scenario],
+def attribute_edits(base_files: list[tuple[str, str]], overlay: Overlay, scs: list[Scenario],
               after: list[dict]) -> list[dict]:
     """For each scenario (with its outcome under the whole overlay), {"edits": [...], "minimal": bool}."""
     ids = overlay.ids
@@ -56,3 +59,22 @@ def attribute(base_files: list[tuple[str, str]], overlay: Overlay, scs: list[Sce
     for i in pending:
         out[i] = {"edits": list(ids), "minimal": False}
     return out
+
+
+def change_report(overlay_path: Path, policy_dirs: list[Path], scs: list[Scenario], attribute: bool = True,
+                  on=None, full: bool = True, progress=None) -> dict:
+    """The corpus diff of an overlay (`diff.by_change`) with each changed scenario's edits."""
+    roots = list(policy_dirs) or [default_policy_dir()]
+    ov = edits.read(overlay_path, roots)
+    base_files = read_roots(roots)
+    base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
+    report, pairs = by_change(base, changed, scs, full=full, progress=progress, on=on)
+    report = {"kind": report["kind"], "overlay": str(overlay_path), "edits": ov.ids, **report}
+    changed_idx = [i for i, e in enumerate(report["scenarios"]) if e["changed"]]
+    if attribute and changed_idx:
+        evaluated = [p.before.scenario for p in pairs]
+        found = attribute_edits(base_files, ov, [evaluated[i] for i in changed_idx],
+                                [report["scenarios"][i]["after"] for i in changed_idx])
+        for i, a in zip(changed_idx, found):
+            report["scenarios"][i]["edits"] = a
+    return report

@@ -201,3 +201,18 @@ def _window_fact(st) -> dict | None:
 
 def _iso(n: int) -> str | None:
     return None if n >= 99991231 else f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
+
+
+def text_lines(ov: Overlay) -> list[str]:
+    """`wfikb overlay show` as text: each edit's id, kinds and place, title, citation, contents."""
+    lines = []
+    for e in ov.edits:
+        lines += [f"{e.id}  [{', '.join(e.kinds) or 'empty'}]  ({e.file}:{e.line})", f"    {e.title}"]
+        if e.cite:
+            lines.append(f"    cite: {e.cite}")
+        lines += [f"    parameter {p['name']} = {p['value']} from {p['from'] or '...'} to {p['to'] or 'now'}"
+                  for p in e.parameters]
+        lines += [f"    window {w['name']} from {w['from'] or '...'} to {w['to'] or 'now'}" for w in e.windows]
+        lines += [f"    switches off {r}" for r in e.disables]
+        lines += [f"    rule {r}" for r in e.rules]
+    return lines
