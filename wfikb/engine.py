@@ -55,9 +55,13 @@ class Evaluation:
 
 
 class Engine:
-    def __init__(self, policy: Policy | None = None, timeout: float | None = DEFAULT_TIMEOUT):
+    def __init__(self, policy: Policy | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+                 refuse_broken: bool = True):
         self.policy = policy or Policy.load()
         self.timeout = timeout          # seconds for grounding and solving together; None: no limit
+        # An analyst comparing a candidate policy wants to see which results break an invariant
+        # (`broken_invariants`), not to be refused: wfikb diff and check turn this off.
+        self.refuse_broken = refuse_broken
         for rid, where in self.policy.disabled_by.items():
             if rid.startswith(CHECKS):
                 raise PolicyError(f"{where}: @disable {rid}: invariants and consistency constraints cannot be "
@@ -124,8 +128,9 @@ class Engine:
         if violated:
             raise self._contradiction(scenarios, inputs, violated)
         evaluations = self._split(scenarios, inputs, fired)
-        for i, ev in enumerate(evaluations):
-            _check_invariants(ev, i)
+        if self.refuse_broken:
+            for i, ev in enumerate(evaluations):
+                _check_invariants(ev, i)
         return evaluations
 
     def _split(self, scenarios, inputs, records):
@@ -277,6 +282,12 @@ def _label(sym: clingo.Symbol) -> str:
             and not key.startswith("claimant.children"):
         return f"{key} = {args[1].name}"
     return key or str(sym)
+
+
+def broken_invariants(ev: Evaluation) -> list[str]:
+    """The reader text of each invariant of policy/core/invariants.lp the result breaks (none for a
+    result the engine would give)."""
+    return [ev.derivation.tree(sym).text.rstrip(".") for sym in ev.model.atoms_of(INVARIANT)]
 
 
 def _check_invariants(ev: Evaluation, index: int):

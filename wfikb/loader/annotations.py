@@ -3,6 +3,10 @@
 `@rule ID` opens a block; `@cite`, `@text` and `@in_force` describe that rule; `@pred NAME/ARITY TEXT`
 gives a predicate's reader text; `@disable ID` (in an overlay) switches a rule off wherever it is
 defined. Every statement belongs to the nearest `@rule` block above it (`covering`).
+
+`@edit ID` (in an overlay) starts one addressable edit (wfikb.analysis.edits reads its `@title` and
+`@cite`): it closes the rule block above it, and the `@cite` lines of its header belong to the edit,
+not to a rule, so a statement needs its own `@rule` inside the edit.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from wfikb.errors import PolicyError
 from wfikb.loader.policy import FOREVER, Rule
 
 ANNOT_RE = re.compile(r"^\s*%\s*@(rule|cite|text|in_force|pred)\b\s*(.*?)\s*$")
+EDIT_RE = re.compile(r"^\s*%\s*@edit\b\s*(.*?)\s*$")
 DISABLE_RE = re.compile(r"^\s*%\s*@disable\s+(\S+)\s*$", re.M)
 RULE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
 PLACEHOLDER = re.compile(r"\{([A-Z_][A-Za-z0-9_]*)(?::\w+)?\}")
@@ -25,16 +30,23 @@ def disabled_ids(files: list[tuple[str, str]]) -> dict[str, str]:
     return {rid: name for name, text in files for rid in DISABLE_RE.findall(text)}
 
 
-def read(name: str, text: str, rules: dict[str, Rule], pred_texts: dict) -> list[tuple[int, Rule]]:
-    """The file's rule blocks as (line, Rule), in order; new rules go into `rules`, @pred texts
-    into `pred_texts`."""
-    out: list[tuple[int, Rule]] = []
+def read(name: str, text: str, rules: dict[str, Rule], pred_texts: dict) -> list[tuple[int, Rule | None]]:
+    """The file's rule blocks as (line, Rule), in order, and each `@edit` line as (line, None); new
+    rules go into `rules`, @pred texts into `pred_texts`."""
+    out: list[tuple[int, Rule | None]] = []
     current: Rule | None = None
+    edit_header = False
     for no, line in enumerate(text.splitlines(), 1):
+        if EDIT_RE.match(line):
+            out.append((no, None))
+            current, edit_header = None, True
+            continue
         m = ANNOT_RE.match(line)
         if not m:
             continue
         tag, value = m.groups()
+        if edit_header and current is None and tag in ("cite", "text"):
+            continue   # the edit's own citation (read by wfikb.analysis.edits)
         if tag == "pred":
             pm = PRED_RE.match(value)
             if not pm:
@@ -61,13 +73,14 @@ def read(name: str, text: str, rules: dict[str, Rule], pred_texts: dict) -> list
             current.window = window(name, no, value)
     for _, rule in out:
         for tag in ("cite", "text"):
-            if not getattr(rule, tag):
+            if rule is not None and not getattr(rule, tag):
                 raise PolicyError(f"{name}:{rule.line}: rule {rule.id} has no @{tag}")
     return out
 
 
-def covering(blocks: list[tuple[int, Rule]], line: int) -> Rule | None:
-    """The rule whose block is the nearest above `line`."""
+def covering(blocks: list[tuple[int, Rule | None]], line: int) -> Rule | None:
+    """The rule whose block is the nearest above `line` (None after an `@edit` line with no `@rule`
+    since)."""
     rule = None
     for no, r in blocks:
         if no < line:

@@ -44,10 +44,14 @@ class Policy:
         program: list = []
         plain: list = []          # the rules as written (with their in-force guard), for benchmarks
         digest = hashlib.sha256()
+        read = []
         for name, text in files:
             digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + text.encode("utf-8", "surrogateescape")
                           + b"\0")
-            self._load_file(name, text, program, plain)
+            read.append(self._read_file(name, text))
+        overrides = self._param_overrides(read)
+        for i, (name, blocks, statements) in enumerate(read):
+            self._load_file(name, blocks, statements, program, plain, overrides, i)
         self.digest = digest.hexdigest()
         self._resolve_windows()
         for rid, where in self.disabled_by.items():
@@ -145,19 +149,46 @@ class Policy:
         self._index()
         return self
 
-    def _load_file(self, name: str, text: str, program: list, plain: list):
+    def _read_file(self, name: str, text: str):
+        """(name, annotation blocks, statements each with its rule), every statement covered."""
         blocks = annotations.read(name, text, self.rules, self.pred_texts)
+        statements = []
         for st in source.parse(name, text):
             line = st.location.begin.line
             rule = annotations.covering(blocks, line)
             if rule is None:
                 raise PolicyError(f"{name}:{line}: statement has no @rule annotation above it")
+            statements.append((rule, st))
+        return name, blocks, statements
+
+    def _param_overrides(self, read) -> dict:
+        """Parameter name -> [(From, To, file number)] of each ground `param(Name, V, From, To)` fact
+        in force (not switched off). A later file's fact replaces the values of Name that earlier
+        files give within [From, To] (an overlay overrides a parameter for a window); the shipped
+        policy's own windows for one name never overlap."""
+        out: dict = {}
+        for i, (_, _, statements) in enumerate(read):
+            for rule, st in statements:
+                fact = None if st.body or rule.id in self.disabled_by else param_fact(st)
+                if fact is not None:
+                    out.setdefault(fact[0], []).append((fact[2], fact[3], i))
+        return out
+
+    def _load_file(self, name: str, blocks, statements, program: list, plain: list, overrides: dict, index: int):
+        for rule, st in statements:
             if rule.id in self.disabled_by:
                 continue
+            line = st.location.begin.line
+            fact = None if st.body else param_fact(st)
+            later = [(f, t) for f, t, i in overrides.get(fact[0], ()) if i > index] if fact else []
             if is_constraint(st):
                 self._add_constraint(rule, st, f"{name}:{line}", line, program)
-            else:
+                continue
+            if not later:
                 self._add_clause(rule, st, f"{name}:{line}", line, program, plain)
+                continue
+            for f, t in _clip((fact[2], fact[3]), later):
+                self._add_clause(rule, _with_window(st, f, t), f"{name}:{line}", line, program, plain)
 
     def _add_constraint(self, rule: Rule, st, where: str, line: int, program: list):
         """A headless rule `:- B.` is recorded (`RecordViolation`) so a batch with a contradictory
@@ -275,6 +306,59 @@ def _named_window(term) -> str | None:
             if name.ast_type == ASTType.Function and not name.arguments and name.name:
                 return name.name
     return None
+
+
+def param_fact(st):
+    """(Name, Value, From, To) of a ground `param/4` fact with integer From and To, else None."""
+    head = st.head
+    if head.ast_type != ASTType.Literal or head.atom.ast_type != ASTType.SymbolicAtom:
+        return None
+    term = head.atom.symbol
+    if term.ast_type != ASTType.Function or term.name != "param" or len(term.arguments) != 4:
+        return None
+    try:
+        sym = terms.instantiate(terms.from_ast(term), {})
+    except (KeyError, RuntimeError, TypeError, ValueError):
+        return None
+    name, value, f, t = sym.arguments
+    if f.type != clingo.SymbolType.Number or t.type != clingo.SymbolType.Number:
+        return None
+    return name, value, f.number, t.number
+
+
+def _clip(window: tuple[int, int], overrides: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """What is left of `window` outside every override window (days as YYYYMMDD integers)."""
+    pieces = [window]
+    for of, ot in overrides:
+        rest = []
+        for f, t in pieces:
+            if ot < f or of > t:
+                rest.append((f, t))
+                continue
+            if f < of:
+                rest.append((f, _day(of, -1)))
+            if ot < t:
+                rest.append((_day(ot, 1), t))
+        pieces = rest
+    return pieces
+
+
+def _day(n: int, delta: int) -> int:
+    """The YYYYMMDD integer `delta` days from n (open ends stay open)."""
+    if n >= FOREVER or n <= 0:
+        return n
+    d = dt.date.fromisoformat(_iso(n)) + dt.timedelta(days=delta)
+    return int(d.strftime("%Y%m%d"))
+
+
+def _with_window(st, f: int, t: int):
+    """The fact `param(Name, V, From, To).` with From and To replaced."""
+    atom = st.head.atom
+    term = atom.symbol
+    loc = term.location
+    args = list(term.arguments[:2]) + [clingo.ast.SymbolicTerm(loc, clingo.Number(f)),
+                                       clingo.ast.SymbolicTerm(loc, clingo.Number(t))]
+    return st.update(head=st.head.update(atom=atom.update(symbol=term.update(arguments=args))))
 
 
 def _iso(n: int) -> str:
