@@ -1,0 +1,197 @@
+"""Commands for analysts: overlay show, diff, check (docs/analysts.md)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from wfikb import render
+from wfikb.cli.app import cli
+from wfikb.cli.options import FORMAT, load_policy, policy_option, pretty_option
+
+
+@cli.group()
+def overlay():
+    """Overlays as edits: list an overlay's edits."""
+
+
+@overlay.command("show")
+@click.argument("path", type=click.Path())
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
+@pretty_option
+def overlay_show(path, fmt, pretty):
+    """List the edits of overlay PATH (.lp file or folder): id, kinds, title, citation.
+
+    \b
+    Example:
+      wfikb overlay show docs/examples/overlay-three-edits.lp
+    """
+    from wfikb.analysis import edits
+    ov = edits.read(path)
+    if fmt == "json":
+        click.echo(render.to_json({"overlay": str(path), "edits": [e.to_dict() for e in ov.edits]}, pretty), nl=False)
+        return
+    click.echo(render.terminal_lines(*edits.text_lines(ov)))
+
+
+def _progress(total):
+    """A progress bar on stderr for long runs at a terminal (a context manager), and its step."""
+    import contextlib
+    from wfikb.analysis.diff import BATCH
+    if total <= BATCH or not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    bar = click.progressbar(length=total, file=sys.stderr, label="evaluating")
+    return bar, bar.update
+
+
+def _change(overlay_path, policy_dirs, paths, attribute=True, progress=True, on=None, full=True):
+    """The corpus diff report of overlay_path over PATHS (with each changed scenario's edits)."""
+    from wfikb.analysis.attribution import change_report
+    from wfikb.analysis.diff import scenarios
+    from wfikb.escape import printable
+    base_dirs, extra = policy_dirs
+    if extra:
+        raise click.UsageError("--overlay is not used with --change: the overlay is the change")
+    scs = scenarios(list(paths))
+    bar, step = _progress(2 * len(scs) if progress else 0)
+    with bar:
+        report = change_report(Path(overlay_path), [Path(p) for p in base_dirs], scs, attribute=attribute, on=on,
+                               full=full, progress=step)
+    for sk in report["skipped"]:
+        click.echo(printable(f"wfikb: skipped {sk['scenario']}: {sk['reason']}"), err=True)
+    return report
+
+
+def _date(value, flag):
+    import datetime as dt
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else dt.date.fromisoformat("x")
+    except ValueError:
+        raise click.UsageError(f"{flag}: expected a date YYYY-MM-DD; got {value!r}") from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--change", "change", metavar="OVERLAY", help="Compare the policy with and without this overlay.")
+@click.option("--from-date", "from_date", metavar="D1", help="Compare the law on D1 with the law on D2 ...")
+@click.option("--to-date", "to_date", metavar="D2", help="... (each scenario's date replaced by D1, then by D2).")
+@click.option("--exhaustive", is_flag=True, help="Over the whole bounded circumstance space, not a corpus.")
+@click.option("--on", "on", metavar="DATE", help="--change: every scenario's date replaced by DATE (others kept); "
+              "--exhaustive: the law on DATE.")
+@click.option("--between", nargs=2, metavar="D1 D2", help="--exhaustive: dates from D1 to D2.")
+@click.option("--where", multiple=True, metavar="KEY=VALUE", help="--exhaustive: fix a circumstance (repeatable).")
+@click.option("--save-examples", "save_examples", type=click.Path(file_okay=False), metavar="DIR",
+              help="--exhaustive: write each cell's example scenario to DIR.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
+@click.option("--no-attribution", is_flag=True, help="--change: skip finding the edits behind each change.")
+@pretty_option
+@policy_option
+def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save_examples, fmt, no_attribution,
+         pretty, policy_dirs):
+    """What a change of the law changes for every scenario under PATHS, and why.
+
+    Exit status 0 when no outcome changes, 1 when some does, 2 on bad input.
+
+    \b
+    Examples:
+      wfikb diff --change docs/examples/overlay-work-preparation-at-3.lp scenarios
+      wfikb diff --from-date 2017-04-02 --to-date 2017-04-03 scenarios/uc --format json
+      wfikb diff --change my-overlay.lp --exhaustive --on 2027-04-01
+    """
+    from wfikb.analysis import diff as diffs
+    from wfikb.escape import printable
+    if bool(change) == bool(from_date or to_date):
+        raise click.UsageError("give --change OVERLAY, or --from-date D1 --to-date D2")
+    if exhaustive:
+        if not change:
+            raise click.UsageError("--exhaustive needs --change OVERLAY")
+        _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty)
+        return
+    if between or where or save_examples:
+        raise click.UsageError("--between, --where and --save-examples go with --exhaustive")
+    if not paths:
+        raise click.UsageError("give the scenario files or folders to compare (PATHS)")
+    if change:
+        report = _change(change, policy_dirs, paths, attribute=not no_attribution, on=_date(on, "--on") if on else None,
+                         full=fmt == "json")
+    else:
+        if on:
+            raise click.UsageError("--on goes with --change (or --exhaustive)")
+        if not (from_date and to_date):
+            raise click.UsageError("give both --from-date D1 and --to-date D2")
+        d1, d2 = _date(from_date, "--from-date"), _date(to_date, "--to-date")
+        scs = diffs.scenarios(list(paths))
+        bar, step = _progress(2 * len(scs))
+        with bar:
+            report, _ = diffs.by_dates(load_policy(policy_dirs), scs, d1, d2, full=fmt == "json", progress=step)
+        for sk in report["skipped"]:
+            click.echo(printable(f"wfikb: skipped {sk['scenario']}: {sk['reason']}"), err=True)
+    if fmt == "json":
+        click.echo(render.to_json(report, pretty), nl=False)
+    else:
+        click.echo("\n".join(printable(x) for x in diffs.text(report, md=fmt == "md").split("\n")), nl=False)
+    sys.exit(1 if report["summary"]["changed"] else 0)
+
+
+def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty):
+    """The hook to the exhaustive diff over the circumstance space (wfikb.analysis.exhaustive)."""
+    try:
+        from wfikb.analysis import exhaustive
+    except ImportError:
+        click.echo("wfikb: error: diff --exhaustive is not available yet (wfikb.analysis.exhaustive)", err=True)
+        sys.exit(2)
+    base_dirs, _ = policy_dirs
+    result = exhaustive.diff(overlay=Path(change), policy_dirs=[Path(p) for p in base_dirs],
+                             on=_date(on, "--on") if on else None,
+                             between=tuple(_date(d, "--between") for d in between) if between else None,
+                             where=list(where), save_examples=Path(save_examples) if save_examples else None)
+    click.echo(render.to_json(result, pretty) if fmt == "json" else exhaustive.text(result, md=fmt == "md"), nl=False)
+    sys.exit(1 if result.get("changed") else 0)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--change", "change", metavar="OVERLAY", required=True, help="The overlay to check.")
+@click.option("--no-new-requirements", "new", is_flag=True, help="FAIL if any scenario gains a requirement.")
+@click.option("--no-lost-requirements", "lost", is_flag=True, help="FAIL if any scenario loses a requirement.")
+@click.option("--on", "on", metavar="DATE", help="Every scenario's date replaced by DATE (others kept).")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
+@pretty_option
+@policy_option
+def check(paths, change, new, lost, on, fmt, pretty, policy_dirs):
+    """Directional gate: PASS, or FAIL with the witness scenarios and both explanations.
+
+    A requirement is an asked activity becoming mandatory, or a Universal Credit regime moving up
+    no_work_related_requirements -> work_focused_interview -> work_preparation ->
+    all_work_related_requirements. Without PATHS, the whole circumstance space is checked when
+    wfikb.analysis.exhaustive is installed. Exit status 0 PASS, 1 FAIL, 2 bad input.
+
+    \b
+    Example:
+      wfikb check --change docs/examples/overlay-work-preparation-at-3.lp --no-new-requirements scenarios
+    """
+    from wfikb.analysis import gate
+    from wfikb.escape import printable
+    if new == lost:
+        raise click.UsageError("give one of --no-new-requirements or --no-lost-requirements")
+    direction = gate.NEW if new else gate.LOST
+    if not paths:
+        try:
+            from wfikb.analysis import exhaustive
+        except ImportError:
+            raise click.UsageError("give the scenario files or folders to check (PATHS); the exhaustive "
+                                   "check is not available yet") from None
+        base_dirs, _ = policy_dirs
+        result = exhaustive.check(overlay=Path(change), policy_dirs=[Path(p) for p in base_dirs], direction=direction)
+        click.echo(render.to_json(result, pretty), nl=False)
+        sys.exit(0 if result.get("result") == "PASS" else 1)
+    result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None,
+                                full=fmt == "json"), direction)
+    if fmt == "json":
+        click.echo(render.to_json(result, pretty), nl=False)
+    else:
+        click.echo("\n".join(printable(x) for x in gate.text(result).split("\n")), nl=False)
+    sys.exit(0 if result["result"] == "PASS" else 1)
+
+
