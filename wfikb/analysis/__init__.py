@@ -1,0 +1,1 @@
+"""Analysis over the policy: exhaustive diff, properties, what-if."""

@@ -1,0 +1,399 @@
+"""The bounded circumstance space: the vocabulary's values, with dates and numbers cut into bands.
+
+Bands are read off the loaded policies, never a hand-kept list (`thresholds`): a small dataflow over
+the clauses follows each derived quantity (a date's years/months/days since, its date_of, a money,
+hours or int input) through the heads that carry it, and collects every constant or parameter value
+(param/4, all dates) it is compared with. A threshold t cuts the quantity at t and t+1, so `<`, `<=`,
+`=`, `>=`, `>` against t all fall on band edges. A date key's cuts (in years, months, days and
+absolute dates) become one axis, days before the scenario date, so one band is one set of facts.
+
+`Space.program()` states the space as ground generator facts: profile S (0..N-1) picks value
+(S / stride) mod size of each dimension, and one rule per input predicate turns the pick into the
+facts the policy reads (`years_since`, `months_since`, `days_since`, money in pence, ...), made by
+`wfikb.facts` for the band's representative value, so the solver sees exactly what the engine sees.
+
+Limits (stated, not hidden): a comparison between a sum of quantities and a threshold (e.g. the
+couple earnings threshold on E + E2) is cut on each quantity alone; keys outside `keys` are absent;
+`ask` is fixed (every activity asked).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from clingo import Function, Number, Symbol
+
+from wfikb import dates, facts, vocabulary as voc
+from wfikb.scenario import Scenario, from_dict
+
+QUANT_PREDS = {("years_since", 4): "years", ("months_since", 5): "months", ("days_since", 4): "days",
+               ("date_of", 4): "date"}
+# The keys that vary by default, per benefit (the rest absent). Bands and values are derived; which
+# keys vary is a size choice, stated in every result as `keys`.
+DEFAULT_KEYS = {
+    "universal_credit": ("couple", "responsible_carer", "capability", "earnings_monthly", "children",
+                         "carers_allowance", "student", "born"),
+}
+GENERIC_KEYS = ("couple", "lone_parent", "esa_group", "children", "born", "carers_allowance")
+MAX_CHILDREN = 2
+
+
+# ------------------------------------------------------------------ thresholds, read off the policy
+def _param_values(policy, days=None) -> dict[str, set[int]]:
+    """Each parameter's values in force on one of `days` (all its values when days is None)."""
+    out: dict[str, set[int]] = {}
+    for c in policy.clauses:
+        if c.is_fact and c.head[1] == "param" and len(c.head[2]) == 4:
+            name, val, f, t = c.head[2]
+            if days and f[0] == "n" and t[0] == "n" and not any(f[1] <= dates.as_int(d) <= t[1] for d in days):
+                continue
+            if name[0] == "f" and val[0] == "n":
+                out.setdefault(name[1], set()).add(val[1])
+    return out
+
+
+def _eval(t, env, limit=64) -> set[int]:
+    """Every integer value template t takes when each variable ranges over env's values."""
+    from wfikb.terms import _arith, variables
+    names = sorted(variables(t))
+    if any(n not in env or not env[n] for n in names):
+        return set()
+    out = set()
+    for combo in itertools.islice(itertools.product(*(sorted(env[n]) for n in names)), limit):
+        e = dict(zip(names, combo))
+        try:
+            out.add(_num(t, e, _arith))
+        except (KeyError, ZeroDivisionError, TypeError):
+            pass
+    return out
+
+
+def _num(t, e, arith):
+    k = t[0]
+    if k == "n":
+        return t[1]
+    if k == "v":
+        return e[t[1]]
+    if k == "b":
+        return arith(t[1], _num(t[2], e, arith), _num(t[3], e, arith))
+    if k == "u" and t[1] == "-":
+        return -_num(t[2], e, arith)
+    raise KeyError(t)
+
+
+def thresholds(*policies, days=None) -> dict[tuple, set[int]]:
+    """Quantity -> the values it is compared with. Quantities: (kind, who, key) for dates (kind years,
+    months, days or date; who claimant, partner or child) and ("value", pred) for numbers."""
+    inputs = {(f.pred, 2): ("value", f.pred) for f in voc.CLAIMANT if f.kind in ("int", "money", "hours")}
+    out: dict[tuple, set[int]] = {}
+    for policy in policies:
+        params = _param_values(policy, days)
+        carriers: dict[tuple, set] = {}     # (pred, arity, pos) -> quantities carried
+        values: dict[tuple, set] = {}       # (pred, arity, pos) -> parameter values carried
+        for _ in range(6):                  # to a fixpoint (derived heads carry quantities onward)
+            changed = False
+            for c in policy.clauses:
+                qv: dict[str, set] = {}
+                vv: dict[str, set] = {}
+                for d in c.conds:
+                    if d.kind != "pos":
+                        continue
+                    node = d.node
+                    if node[0] != "f":
+                        continue
+                    name, args = node[1], node[2]
+                    sig = (name, len(args))
+                    if name == "p" and len(args) == 3 and args[1][0] == "f" and args[2][0] == "v":
+                        vv.setdefault(args[2][1], set()).update(params.get(args[1][1], ()))
+                    for i, a in enumerate(args):
+                        if a[0] != "v":
+                            continue
+                        q = None
+                        if sig in QUANT_PREDS and i == 3:
+                            who = args[1][1] if args[1][0] == "f" else "?"
+                            key = args[2][1] if args[2][0] == "f" else "?"
+                            q = (QUANT_PREDS[sig], who, key)
+                        elif sig in inputs and i == 1:
+                            q = inputs[sig]
+                        if q:
+                            qv.setdefault(a[1], set()).add(q)
+                        qv.setdefault(a[1], set()).update(carriers.get((name, len(args), i), ()))
+                        vv.setdefault(a[1], set()).update(values.get((name, len(args), i), ()))
+                cmps = [d for d in c.conds if d.kind == "cmp"]
+                for d in cmps:                 # X = expr: X carries what expr's variables carry
+                    left, guards = d.node
+                    if d.assigns and left[0] == "v" and len(guards) == 1 and guards[0][0] == "=":
+                        from wfikb.terms import variables
+                        vs = variables(guards[0][1])
+                        qs = set().union(*(qv.get(v, set()) for v in vs)) if vs else set()
+                        if qs:
+                            qv.setdefault(left[1], set()).update(qs)
+                        else:
+                            vv.setdefault(left[1], set()).update(_eval(guards[0][1], vv))
+                for d in cmps:
+                    left, guards = d.node
+                    for a, (op, b) in zip((left,) + tuple(g[1] for g in guards[:-1]), guards):
+                        for x, y in ((a, b), (b, a)):
+                            if x[0] == "v" and qv.get(x[1]) and not (d.assigns == x[1]):
+                                vals = _eval(y, vv) if y[0] != "v" or not qv.get(y[1]) else set()
+                                for q in qv[x[1]]:
+                                    out.setdefault(q, set()).update(vals)
+                head = c.head
+                if head[0] == "f":
+                    for i, a in enumerate(head[2]):
+                        if a[0] == "v":
+                            k = (head[1], len(head[2]), i)
+                            for src, dst in ((qv, carriers), (vv, values)):
+                                new = src.get(a[1], set()) - dst.get(k, set())
+                                if new:
+                                    dst.setdefault(k, set()).update(new)
+                                    changed = True
+            if not changed:
+                break
+    return out
+
+
+# ------------------------------------------------------------------ dimensions
+@dataclass
+class Value:
+    label: str
+    claimant: dict = field(default_factory=dict)      # scenario fragment (contract section 1 shape)
+    children: list = field(default_factory=list)
+    order: int = 0
+
+
+@dataclass
+class Dim:
+    key: str
+    values: list[Value]
+    ordered: bool = False
+
+
+def _date_cuts(ths: dict, who: str, key: str, on: dt.date) -> list[int]:
+    """Cuts of a date key on one axis: days before `on` (older dates have larger values)."""
+    cuts = set()
+    for t in ths.get(("years", who, key), ()):
+        for y in (t, t + 1):
+            if 0 <= y <= 120:
+                cuts.add((on - dates.anniversary(on, -y)).days if y else 0)
+    for t in ths.get(("months", who, key), ()):
+        for m in (t, t + 1):
+            if 0 <= m <= 1440:
+                cuts.add((on - dates.add_months(on, -m)).days)
+                cuts.add((on - dates.add_months(on, -m)).days + 1)
+    for t in ths.get(("days", who, key), ()):
+        cuts.update({t, t + 1})
+    for t in ths.get(("date", who, key), ()):
+        try:
+            d = dates.from_int(t)
+        except ValueError:
+            continue
+        cuts.update({(on - d).days, (on - d).days + 1})
+    return sorted(c for c in cuts if -3650 <= c <= 120 * 366)
+
+
+def _date_values(cuts: list[int], on: dt.date, future_ok: bool) -> list[tuple[str, dt.date]]:
+    lo = -366 if future_ok else 0
+    pts = sorted({c for c in cuts if c >= lo} | {lo})
+    out = []
+    for i, c in enumerate(pts):
+        hi = pts[i + 1] - 1 if i + 1 < len(pts) else None
+        d = on - dt.timedelta(days=c)
+        age = dates.completed_years(d, on) if c >= 0 else None
+        if hi is None:
+            label = f"{c}+ days before" if age is None else f"aged {age}+ ({c}+ days)"
+        else:
+            label = f"{c} to {hi} days before"
+            if age is not None:
+                label = f"aged {age}" + (f" ({c}-{hi} days)" if dates.completed_years(on - dt.timedelta(days=hi), on) == age
+                                         else f"-{dates.completed_years(on - dt.timedelta(days=hi), on)} ({c}-{hi} days)")
+        out.append((label, d))
+    return out
+
+
+def _number_values(cuts: set[int], lo: int, hi: int) -> list[int]:
+    pts = sorted({c for t in cuts for c in (t, t + 1) if lo <= c <= hi} | {lo})
+    return pts
+
+
+def dimensions(policies, days: list, keys, where: dict) -> list[Dim]:
+    on = days[0]
+    ths = thresholds(*policies, days=days)
+    decl = voc.fields("claimant")
+    dims = []
+    for key in keys:
+        if key in where:
+            continue
+        f = decl[key]
+        if f.kind == "bool":
+            dims.append(Dim(key, [Value("no", {}, order=0), Value("yes", {key: True}, order=1)]))
+        elif f.kind == "enum":
+            vals = [] if f.default else [Value("absent", {})]
+            dims.append(Dim(key, vals + [Value(v, {key: v}) for v in f.values]))
+        elif f.kind in ("money", "hours", "int"):
+            scale = {"money": 100, "hours": 100, "int": 1}[f.kind]
+            top = int((f.maximum or 10**6) * scale)
+            pts = _number_values(ths.get(("value", f.pred), set()), 0, top)
+            vals = [Value("absent", {})]
+            for i, p in enumerate(pts):
+                nxt = pts[i + 1] - 1 if i + 1 < len(pts) else None
+                shown = (lambda x: f"{x / scale:g}") if scale != 1 else str
+                label = f"{shown(p)}+" if nxt is None else (shown(p) if nxt == p else f"{shown(p)}-{shown(nxt)}")
+                vals.append(Value(label, {key: p / scale if scale != 1 else p}, order=i + 1))
+            dims.append(Dim(key, vals, ordered=True))
+        elif f.kind == "date":
+            who = f.who if f.who == "partner" else "claimant"
+            vals = [] if key == "born" else [Value("absent", {})]
+            for i, (label, d) in enumerate(_date_values(_date_cuts(ths, who, f.date_key, on), on, f.future_ok)):
+                vals.append(Value(label, {key: d.isoformat()}, order=i + 1))
+            dims.append(Dim(key, vals, ordered=True))
+        elif f.kind == "children":
+            bands = _date_values(_date_cuts(ths, "child", "born", on), on, False)
+            bands = [(lab, d) for lab, d in bands if dates.completed_years(d, on) < 20]
+            kinds = [(lab, {"born": d.isoformat()}) for lab, d in bands]
+            kinds += [(lab + " foster", {"born": d.isoformat(), "foster": True}) for lab, d in bands]
+            vals = [Value("none", {}, [])]
+            for n in range(1, MAX_CHILDREN + 1):
+                for combo in itertools.combinations_with_replacement(range(len(kinds)), n):
+                    vals.append(Value("; ".join(kinds[i][0] for i in combo), {}, [kinds[i][1] for i in combo]))
+            dims.append(Dim(key, vals))
+    return dims
+
+
+# ------------------------------------------------------------------ the space
+@dataclass
+class Space:
+    days: list[dt.date]
+    dims: list[Dim]
+    where: dict
+    keys: tuple
+
+    @classmethod
+    def build(cls, policies, on=None, between=None, where=None, keys=None):
+        where = dict(where or {})
+        benefit = where.setdefault("benefit", "universal_credit")
+        if keys is None:
+            keys = DEFAULT_KEYS.get(benefit, GENERIC_KEYS)
+        keys = tuple(k for k in keys if k != "benefit")
+        days = [on] if on else _date_bands(policies, *between) if between else [dt.date.today()]
+        dims = dimensions(policies, days, keys, where)
+        return cls(days, dims, where, keys)
+
+    @property
+    def size(self) -> int:
+        n = len(self.days)
+        for d in self.dims:
+            n *= len(d.values)
+        return n
+
+    def decode(self, s: int) -> tuple[int, list[int]]:
+        t, s = s % len(self.days), s // len(self.days)
+        out = []
+        for d in self.dims:
+            out.append(s % len(d.values))
+            s //= len(d.values)
+        return t, out
+
+    def scenario_dict(self, s: int, expect: dict | None = None) -> dict:
+        t, picks = self.decode(s)
+        on = self.days[t]
+        claimant = {k: v for k, v in self.where.items()}
+        children = []
+        for d, i in zip(self.dims, picks):
+            v = d.values[i]
+            claimant.update(_shift(v.claimant, self.days[0], on))
+            children += [_shift(c, self.days[0], on) for c in v.children]
+        if children:
+            claimant["children"] = children
+        out = {"id": f"profile-{s}", "date": on.isoformat(), "claimant": claimant,
+               "ask": {"activities": list(voc.ACTIVITIES)}}
+        if expect:
+            out["expect"] = expect
+        return out
+
+    def scenario(self, s: int) -> Scenario:
+        return from_dict(self.scenario_dict(s))
+
+    def program(self) -> tuple[str, list[Symbol]]:
+        """The generator: rules as text (no user strings) and its ground facts as symbols."""
+        rows: list[Symbol] = []
+        preds: set[tuple[str, int]] = set()
+        stride = len(self.days)
+        rows.append(Function("_dim", [Number(-1), Number(1), Number(len(self.days))]))
+        for t, on in enumerate(self.days):
+            rows.append(Function("_today", [Number(t), Number(dates.as_int(on))]))
+            base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where)})
+            for sym in facts.scenario_facts(0, base):
+                if sym.name not in ("scenario", "today"):
+                    rows.append(Function("_sv_" + sym.name, [Number(t), Number(-1), Number(0)] + sym.arguments[1:]))
+                    preds.add((sym.name, len(sym.arguments)))
+        for di, d in enumerate(self.dims):
+            rows.append(Function("_dim", [Number(di), Number(stride), Number(len(d.values))]))
+            stride *= len(d.values)
+            for vi, v in enumerate(d.values):
+                for t, on in enumerate(self.days):
+                    for sym in _value_facts(v, self.days[0], on):
+                        rows.append(Function("_sv_" + sym.name, [Number(t), Number(di), Number(vi)] + sym.arguments[1:]))
+                        preds.add((sym.name, len(sym.arguments)))
+        text = [f"_prof(0..{self.size - 1}).", "_sel(S, D, (S / St) \\ Sz) :- _prof(S), _dim(D, St, Sz).",
+                "scenario(S) :- _prof(S).", "today(S, Y) :- _sel(S, -1, T), _today(T, Y)."]
+        for name, n in sorted(preds):
+            xs = ", ".join(f"X{i}" for i in range(1, n))
+            text.append(f"{name}(S{', ' + xs if xs else ''}) :- _sel(S, -1, T), _sel(S, D, I), "
+                        f"_sv_{name}(T, D, I{', ' + xs if xs else ''}).")
+        # children of a pick are numbered by the dimension's own order: one dimension holds them all.
+        return "\n".join(text) + "\n", rows
+
+    def input_predicates(self) -> set[str]:
+        return {"scenario", "today"} | {n for n, _ in self._preds()}
+
+    def _preds(self):
+        return {(p, a) for (p, a), _ in voc.input_predicates().items()} | {
+            ("date_of", 4), ("days_since", 4), ("weekday", 4), ("years_since", 4), ("months_since", 5), ("child", 2)}
+
+    def describe(self, di: int, picks: set[int]) -> str | list[str]:
+        d = self.dims[di]
+        vals = sorted(picks)
+        if d.ordered and len(vals) > 1 and vals == list(range(vals[0], vals[-1] + 1)):
+            return f"{d.values[vals[0]].label} .. {d.values[vals[-1]].label}"
+        return [d.values[i].label for i in vals]
+
+
+def _shift(frag: dict, base: dt.date, on: dt.date) -> dict:
+    """A fragment built for `base`, moved to `on` (dates keep their distance in days)."""
+    if base == on:
+        return dict(frag)
+    out = {}
+    for k, v in frag.items():
+        if isinstance(v, str) and len(v) == 10 and v[4] == "-":
+            v = (dt.date.fromisoformat(v) + (on - base)).isoformat()
+        out[k] = v
+    return out
+
+
+def _value_facts(v: Value, base: dt.date, on: dt.date) -> list[Symbol]:
+    claimant = {"benefit": "universal_credit", **_shift(v.claimant, base, on)}
+    if v.children:
+        claimant["children"] = [_shift(c, base, on) for c in v.children]
+    sc = from_dict({"id": "x", "date": on.isoformat(), "claimant": claimant})
+    return [s for s in facts.scenario_facts(0, sc)
+            if s.name not in ("scenario", "today", "benefit", "nation")]
+
+
+def _date_bands(policies, d1: dt.date, d2: dt.date) -> list[dt.date]:
+    """The scenario dates between d1 and d2 at which a window or parameter starts or ends."""
+    edges = {d1}
+    for policy in policies:
+        for c in policy.clauses:
+            if c.is_fact and c.head[1] in ("param", "window"):
+                for a in c.head[2][-2:]:
+                    if a[0] == "n":
+                        for n in (a[1], a[1] + 1):
+                            try:
+                                d = dates.from_int(n)
+                            except ValueError:
+                                continue
+                            if d1 < d <= d2:
+                                edges.add(d)
+    return sorted(edges)
