@@ -68,10 +68,10 @@ def solve_space(space: Space, base_text: str, changed_text: str | None, extra: s
 
 
 def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple | None = None,
-         where: dict | None = None, keys=None) -> dict:
+         where: dict | None = None, keys=None, max_children: int = 2) -> dict:
     """Exhaustive diff of two loaded policies over the banded space. See docs/analysts.md."""
     t0 = time.perf_counter()
-    space = Space.build([base_policy, changed_policy], on=on, between=between, where=where, keys=keys)
+    space = Space.build([base_policy, changed_policy], on=on, between=between, where=where, keys=keys, max_children=max_children)
     atoms = solve_space(space, base_policy.plain_program_text, changed_policy.plain_program_text, _diff_rules())
     profiles = changed = 0
     lost: dict[int, set] = {}

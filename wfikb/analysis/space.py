@@ -32,8 +32,8 @@ QUANT_PREDS = {("years_since", 4): "years", ("months_since", 5): "months", ("day
 # The keys that vary by default, per benefit (the rest absent). Bands and values are derived; which
 # keys vary is a size choice, stated in every result as `keys`.
 DEFAULT_KEYS = {
-    "universal_credit": ("couple", "responsible_carer", "capability", "earnings_monthly", "children",
-                         "carers_allowance", "student", "born"),
+    "universal_credit": ("couple", "responsible_carer", "capability", "children", "earnings_monthly",
+                         "carers_allowance", "student"),
 }
 GENERIC_KEYS = ("couple", "lone_parent", "esa_group", "children", "born", "carers_allowance")
 MAX_CHILDREN = 2
@@ -168,6 +168,7 @@ class Dim:
     key: str
     values: list[Value]
     ordered: bool = False
+    slot: int = 0          # a child slot: its child is numbered `slot`
 
 
 def _date_cuts(ths: dict, who: str, key: str, on: dt.date) -> list[int]:
@@ -217,7 +218,7 @@ def _number_values(cuts: set[int], lo: int, hi: int) -> list[int]:
     return pts
 
 
-def dimensions(policies, days: list, keys, where: dict) -> list[Dim]:
+def dimensions(policies, days: list, keys, where: dict, max_children: int = MAX_CHILDREN) -> list[Dim]:
     on = days[0]
     ths = thresholds(*policies, days=days)
     decl = voc.fields("claimant")
@@ -249,16 +250,40 @@ def dimensions(policies, days: list, keys, where: dict) -> list[Dim]:
                 vals.append(Value(label, {key: d.isoformat()}, order=i + 1))
             dims.append(Dim(key, vals, ordered=True))
         elif f.kind == "children":
+            # One dimension per child slot (1..MAX_CHILDREN), each: none, or a band of age, foster or not.
+            # Slots are ordered, so "one child aged 2" is two profiles (in slot 1 or slot 2): counts are of
+            # slot assignments, stated in docs/analysts.md.
             bands = _date_values(_date_cuts(ths, "child", "born", on), on, False)
             bands = [(lab, d) for lab, d in bands if dates.completed_years(d, on) < 20]
-            kinds = [(lab, {"born": d.isoformat()}) for lab, d in bands]
-            kinds += [(lab + " foster", {"born": d.isoformat(), "foster": True}) for lab, d in bands]
-            vals = [Value("none", {}, [])]
-            for n in range(1, MAX_CHILDREN + 1):
-                for combo in itertools.combinations_with_replacement(range(len(kinds)), n):
-                    vals.append(Value("; ".join(kinds[i][0] for i in combo), {}, [kinds[i][1] for i in combo]))
-            dims.append(Dim(key, vals))
+            for n in range(1, max_children + 1):
+                vals = [Value("none", {}, [], order=0)]
+                vals += [Value(lab, {}, [{"born": d.isoformat()}], order=i + 1) for i, (lab, d) in enumerate(bands)]
+                vals += [Value(lab + ", foster", {}, [{"born": d.isoformat(), "foster": True}], order=i + 1)
+                         for i, (lab, d) in enumerate(bands)]
+                dims.append(Dim(f"child{n}", vals, slot=n))
     return dims
+
+
+def parse_where(pairs) -> dict:
+    """KEY=VALUE strings (or a dict of strings) -> claimant values typed by the vocabulary."""
+    decl = voc.fields("claimant")
+    out = {}
+    items = pairs.items() if isinstance(pairs, dict) else (p.split("=", 1) for p in pairs)
+    for k, v in items:
+        f = decl.get(k)
+        if f is None or f.kind == "children":
+            raise ValueError(f"--where {k}: expected a claimant key of the vocabulary")
+        if not isinstance(v, str):
+            out[k] = v
+        elif f.kind == "bool":
+            out[k] = v.lower() in ("true", "yes", "1")
+        elif f.kind in ("int",):
+            out[k] = int(v)
+        elif f.kind in ("money", "hours"):
+            out[k] = float(v)
+        else:
+            out[k] = v
+    return out
 
 
 # ------------------------------------------------------------------ the space
@@ -270,14 +295,14 @@ class Space:
     keys: tuple
 
     @classmethod
-    def build(cls, policies, on=None, between=None, where=None, keys=None):
-        where = dict(where or {})
+    def build(cls, policies, on=None, between=None, where=None, keys=None, max_children=MAX_CHILDREN):
+        where = parse_where(where or {})
         benefit = where.setdefault("benefit", "universal_credit")
         if keys is None:
             keys = DEFAULT_KEYS.get(benefit, GENERIC_KEYS)
         keys = tuple(k for k in keys if k != "benefit")
         days = [on] if on else _date_bands(policies, *between) if between else [dt.date.today()]
-        dims = dimensions(policies, days, keys, where)
+        dims = dimensions(policies, days, keys, where, max_children)
         return cls(days, dims, where, keys)
 
     @property
@@ -333,7 +358,7 @@ class Space:
             stride *= len(d.values)
             for vi, v in enumerate(d.values):
                 for t, on in enumerate(self.days):
-                    for sym in _value_facts(v, self.days[0], on):
+                    for sym in _value_facts(v, self.days[0], on, d.slot):
                         rows.append(Function("_sv_" + sym.name, [Number(t), Number(di), Number(vi)] + sym.arguments[1:]))
                         preds.add((sym.name, len(sym.arguments)))
         text = [f"_prof(0..{self.size - 1}).", "_sel(S, D, (S / St) \\ Sz) :- _prof(S), _dim(D, St, Sz).",
@@ -357,6 +382,8 @@ class Space:
         vals = sorted(picks)
         if d.ordered and len(vals) > 1 and vals == list(range(vals[0], vals[-1] + 1)):
             return f"{d.values[vals[0]].label} .. {d.values[vals[-1]].label}"
+        if len(vals) > len(d.values) / 2:
+            return "any except " + " or ".join(d.values[i].label for i in range(len(d.values)) if i not in picks)
         return [d.values[i].label for i in vals]
 
 
@@ -372,13 +399,21 @@ def _shift(frag: dict, base: dt.date, on: dt.date) -> dict:
     return out
 
 
-def _value_facts(v: Value, base: dt.date, on: dt.date) -> list[Symbol]:
+def _value_facts(v: Value, base: dt.date, on: dt.date, slot: int = 0) -> list[Symbol]:
     claimant = {"benefit": "universal_credit", **_shift(v.claimant, base, on)}
     if v.children:
         claimant["children"] = [_shift(c, base, on) for c in v.children]
     sc = from_dict({"id": "x", "date": on.isoformat(), "claimant": claimant})
-    return [s for s in facts.scenario_facts(0, sc)
-            if s.name not in ("scenario", "today", "benefit", "nation")]
+    out = [s for s in facts.scenario_facts(0, sc) if s.name not in ("scenario", "today", "benefit", "nation")]
+    return [_renumber(s, slot) for s in out] if slot > 1 else out
+
+
+def _renumber(sym: Symbol, slot: int) -> Symbol:
+    """Child 1 of a one-child fragment becomes child `slot` (in child(S, C), child_*(S, C), child(C))."""
+    one, c = Number(1), Number(slot)
+    args = [c if a == one and i == 1 and (sym.name == "child" or sym.name.startswith("child_")) else
+            Function("child", [c]) if a == Function("child", [one]) else a for i, a in enumerate(sym.arguments)]
+    return Function(sym.name, args)
 
 
 def _date_bands(policies, d1: dt.date, d2: dt.date) -> list[dt.date]:
