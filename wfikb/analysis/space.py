@@ -121,9 +121,10 @@ def thresholds(*policies, days=None) -> dict[tuple, set[int]]:
                         qv.setdefault(a[1], set()).update(carriers.get((name, len(args), i), ()))
                         vv.setdefault(a[1], set()).update(values.get((name, len(args), i), ()))
                 cmps = [d for d in c.conds if d.kind == "cmp"]
+                bound = {v for d in c.conds if d.kind == "pos" for v in d.variables}
                 for d in cmps:                 # X = expr: X carries what expr's variables carry
                     left, guards = d.node
-                    if d.assigns and left[0] == "v" and len(guards) == 1 and guards[0][0] == "=":
+                    if d.assigns and d.assigns not in bound and left[0] == "v" and len(guards) == 1 and guards[0][0] == "=":
                         from wfikb.terms import variables
                         vs = variables(guards[0][1])
                         qs = set().union(*(qv.get(v, set()) for v in vs)) if vs else set()
@@ -135,7 +136,7 @@ def thresholds(*policies, days=None) -> dict[tuple, set[int]]:
                     left, guards = d.node
                     for a, (op, b) in zip((left,) + tuple(g[1] for g in guards[:-1]), guards):
                         for x, y in ((a, b), (b, a)):
-                            if x[0] == "v" and qv.get(x[1]) and not (d.assigns == x[1]):
+                            if x[0] == "v" and qv.get(x[1]) and not (d.assigns == x[1] and x[1] not in bound):
                                 vals = _eval(y, vv) if y[0] != "v" or not qv.get(y[1]) else set()
                                 for q in qv[x[1]]:
                                     out.setdefault(q, set()).update(vals)
@@ -348,7 +349,8 @@ class Space:
         rows.append(Function("_dim", [Number(-1), Number(1), Number(len(self.days))]))
         for t, on in enumerate(self.days):
             rows.append(Function("_today", [Number(t), Number(dates.as_int(on))]))
-            base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where)})
+            base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
+                              "ask": {"activities": list(voc.ACTIVITIES)}})
             for sym in facts.scenario_facts(0, base):
                 if sym.name not in ("scenario", "today"):
                     rows.append(Function("_sv_" + sym.name, [Number(t), Number(-1), Number(0)] + sym.arguments[1:]))
