@@ -118,3 +118,27 @@ def test_a_broken_overlay_is_caught_by_the_properties_with_a_witness(policies, t
     assert Engine(broken).evaluate(witness).model.regime() is None
     assert Engine(base).evaluate(witness).model.regime() == "all_work_related_requirements"
     assert all(p["result"] == "PASS" for p in r["properties"] if p["name"] != "uc_exactly_one_group")
+
+
+def test_whatif_finds_the_smallest_change_and_says_when_none_exists(policies):
+    from wfikb.analysis.whatif import whatif
+    from wfikb.scenario import load
+    base, _ = policies
+    sc = load(ROOT / "docs" / "examples" / "uc-child-aged-3-2027.toml")     # lone parent, child aged 3
+    r = whatif(base, sc, "regime=work_preparation", keep=("capability",))
+    assert r["result"] == "found" and list(r["changes"]) == ["child1"]
+    assert r["changes"]["child1"]["to"].startswith("aged 2 ")
+    ev = Engine(base).evaluate(from_dict(r["scenario"]))
+    assert ev.model.regime() == "work_preparation" and r["holds"]
+    assert r["scenario"]["claimant"]["born"] == "1992-08-08"      # unchanged keys keep their stated value
+    none = whatif(base, sc, "regime=work_preparation",
+                  keep=("capability", "children", "couple", "responsible_carer"))
+    assert none["result"] == "impossible" and "children" in none["reason"]
+
+
+def test_whatif_command(tmp_path):
+    from conftest import wfikb
+    run = wfikb("whatif", ROOT / "docs" / "examples" / "uc-child-aged-3-2027.toml", "--target",
+                "regime=work_preparation", "--keep", "capability")
+    assert run.code == 0, run.err
+    assert "child1: aged 3" in run.out and "uc.s21_1_aa.child_aged_2" in run.out

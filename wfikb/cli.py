@@ -230,6 +230,46 @@ def rules(fmt, policy_dirs):
 
 
 @cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--target", required=True, metavar="CONCLUSION", help="The conclusion to reach, e.g. regime=work_preparation.")
+@click.option("--keep", multiple=True, metavar="KEY", help="A claimant key not to change ('children' for the children); repeatable.")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="Output format.")
+@pretty_option
+@policy_option
+def whatif(file, target, keep, fmt, pretty, policy_dirs):
+    """The smallest change of circumstances in scenario FILE that makes CONCLUSION hold.
+
+    Fewest keys changed, then the smallest distance in the bands the policy distinguishes
+    (docs/analysts.md). Exit status 1 when no change reaches it.
+
+    \b
+    Example:
+      wfikb whatif docs/examples/uc-child-aged-3-2027.toml --target regime=work_preparation --keep capability
+    """
+    from wfikb.analysis.whatif import whatif as find
+    from wfikb.scenario import load
+    sc = load(file)
+    r = find(_engine(policy_dirs), sc, target, keep)
+    ev = r.pop("evaluation", None)
+    if fmt == "json":
+        click.echo(render.to_json(r, pretty), nl=False)
+    elif r["result"] == "impossible":
+        click.echo(render.terminal_lines(f"impossible: {r['reason']}"))
+    elif r["result"] == "already":
+        click.echo(render.terminal_lines(f"{target} already holds for scenario {sc.id}"))
+    else:
+        lines = [f"{target} holds if:"] + [f"  {k}: {c['from']} -> {c['to']}" for k, c in r["changes"].items()]
+        click.echo(render.terminal_lines(*lines))
+        d = ev.derivation
+        from wfikb.model import parse_conclusion
+        tree = d.tree(parse_conclusion(target, d.s))
+        click.echo(render.terminal_lines("because:", tree.atom))
+        click.echo("\n".join(render.tree_lines(tree, "  ", render.Numbers(), None)))
+    if r["result"] == "impossible":
+        sys.exit(1)
+
+
+@cli.command()
 def vocabulary():
     """Print the scenario vocabulary (every key, its type, values and meaning) as Markdown."""
     from wfikb.vocab_docs import markdown

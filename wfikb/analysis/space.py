@@ -162,6 +162,7 @@ class Value:
     claimant: dict = field(default_factory=dict)      # scenario fragment (contract section 1 shape)
     children: list = field(default_factory=list)
     order: int = 0
+    lo: int | None = None       # ordered dims: the band's lowest quantity (days before the date; pence; ...)
 
 
 @dataclass
@@ -195,7 +196,7 @@ def _date_cuts(ths: dict, who: str, key: str, on: dt.date) -> list[int]:
     return sorted(c for c in cuts if -3650 <= c <= 120 * 366)
 
 
-def _date_values(cuts: list[int], on: dt.date, future_ok: bool) -> list[tuple[str, dt.date]]:
+def _date_values(cuts: list[int], on: dt.date, future_ok: bool) -> list[tuple[str, dt.date, int]]:
     lo = -366 if future_ok else 0
     pts = sorted({c for c in cuts if c >= lo} | {lo})
     out = []
@@ -210,7 +211,7 @@ def _date_values(cuts: list[int], on: dt.date, future_ok: bool) -> list[tuple[st
             if age is not None:
                 label = f"aged {age}" + (f" ({c}-{hi} days)" if dates.completed_years(on - dt.timedelta(days=hi), on) == age
                                          else f"-{dates.completed_years(on - dt.timedelta(days=hi), on)} ({c}-{hi} days)")
-        out.append((label, d))
+        out.append((label, d, c))
     return out
 
 
@@ -242,25 +243,25 @@ def dimensions(policies, days: list, keys, where: dict, max_children: int = MAX_
                 nxt = pts[i + 1] - 1 if i + 1 < len(pts) else None
                 shown = (lambda x: f"{x / scale:g}") if scale != 1 else str
                 label = f"{shown(p)}+" if nxt is None else (shown(p) if nxt == p else f"{shown(p)}-{shown(nxt)}")
-                vals.append(Value(label, {key: p / scale if scale != 1 else p}, order=i + 1))
+                vals.append(Value(label, {key: p / scale if scale != 1 else p}, order=i + 1, lo=p))
             dims.append(Dim(key, vals, ordered=True))
         elif f.kind == "date":
             who = f.who if f.who == "partner" else "claimant"
             vals = [] if key == "born" else [Value("absent", {})]
-            for i, (label, d) in enumerate(_date_values(_date_cuts(ths, who, f.date_key, on), on, f.future_ok)):
-                vals.append(Value(label, {key: d.isoformat()}, order=i + 1))
+            for i, (label, d, c) in enumerate(_date_values(_date_cuts(ths, who, f.date_key, on), on, f.future_ok)):
+                vals.append(Value(label, {key: d.isoformat()}, order=i + 1, lo=c))
             dims.append(Dim(key, vals, ordered=True))
         elif f.kind == "children":
             # One dimension per child slot (1..MAX_CHILDREN), each: none, or a band of age, foster or not.
             # Slots are ordered, so "one child aged 2" is two profiles (in slot 1 or slot 2): counts are of
             # slot assignments, stated in docs/analysts.md.
             bands = _date_values(_date_cuts(ths, "child", "born", on), on, False)
-            bands = [(lab, d) for lab, d in bands if dates.completed_years(d, on) < 20]
+            bands = [(lab, d, c) for lab, d, c in bands if dates.completed_years(d, on) < 20]
             for n in range(1, max_children + 1):
                 vals = [Value("none", {}, [], order=0)]
-                vals += [Value(lab, {}, [{"born": d.isoformat()}], order=i + 1) for i, (lab, d) in enumerate(bands)]
-                vals += [Value(lab + ", foster", {}, [{"born": d.isoformat(), "foster": True}], order=i + 1)
-                         for i, (lab, d) in enumerate(bands)]
+                vals += [Value(lab, {}, [{"born": d.isoformat()}], order=i + 1, lo=c) for i, (lab, d, c) in enumerate(bands)]
+                vals += [Value(lab + ", foster", {}, [{"born": d.isoformat(), "foster": True}], order=i + 1, lo=c)
+                         for i, (lab, d, c) in enumerate(bands)]
                 dims.append(Dim(f"child{n}", vals, slot=n))
     return dims
 
