@@ -97,11 +97,20 @@ def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple 
     cells.sort(key=lambda c: -c["count"])
     for c in cells:
         c["text"] = "; ".join(f"{k}: {v if isinstance(v, str) else ' or '.join(v)}" for k, v in c["conditions"].items()) \
-            + f": {', '.join(c['before']) or '-'} -> {', '.join(c['after']) or '-'}"
+            + f": {_short(c['before'])} -> {_short(c['after'])}"
     return {"profiles": profiles, "changed": changed, "cells": cells, "seconds": round(time.perf_counter() - t0, 3),
             "space": {"where": space.where, "keys": list(space.keys), "dates": [d.isoformat() for d in space.days],
                       "dimensions": {d.key: len(d.values) for d in space.dims}},
             "edits_note": "edit attribution is not computed here (empty lists)"}
+
+
+def _short(outputs) -> str:
+    """The regime when it changes (plus how many other outputs change), else the outputs."""
+    regimes = [o for o in outputs if o.startswith("regime(")]
+    if regimes:
+        rest = len(outputs) - len(regimes)
+        return ", ".join(regimes) + (f" (+{rest} more)" if rest else "")
+    return ", ".join(outputs) or "-"
 
 
 def _expect(space: Space, s: int, after, policy) -> dict:
@@ -178,11 +187,13 @@ def main(argv=None):
     ap.add_argument("overlay")
     ap.add_argument("--on", type=dt.date.fromisoformat)
     ap.add_argument("--where", nargs="*", default=[])
+    ap.add_argument("--keys", nargs="*", default=None, help="claimant keys that vary (default: per benefit)")
+    ap.add_argument("--children", type=int, default=2, help="child slots (default 2)")
     a = ap.parse_args(argv)
     base = Policy.load([default_policy_dir()])
     changed = Policy.load([default_policy_dir(), Path(a.overlay)])
     where = dict(w.split("=", 1) for w in a.where)
-    r = diff(base, changed, on=a.on or dt.date.today(), where=where)
+    r = diff(base, changed, on=a.on or dt.date.today(), where=where, keys=a.keys, max_children=a.children)
     for c in r["cells"]:
         c.pop("profiles")
     print(json.dumps(r, indent=2))
