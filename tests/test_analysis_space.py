@@ -142,3 +142,18 @@ def test_whatif_command(tmp_path):
                 "regime=work_preparation", "--keep", "capability")
     assert run.code == 0, run.err
     assert "child1: aged 3" in run.out and "uc.s21_1_aa.child_aged_2" in run.out
+
+
+def test_between_two_dates_the_date_is_a_dimension_and_agrees_with_the_engine(policies):
+    base, changed = policies
+    kw = dict(between=(dt.date(2027, 3, 25), dt.date(2027, 4, 10)), keys=("children",), max_children=1,
+              where={"capability": "fit_for_work"})
+    r = exhaustive.diff(base, changed, **kw)
+    space = Space.build([base, changed], **kw)
+    # 25 March, 31 March (a parameter ends), 1 April (the overlay's value starts), 2 April
+    assert r["space"]["dates"] == ["2027-03-25", "2027-03-31", "2027-04-01", "2027-04-02"]
+    scenarios = [space.scenario(s) for s in range(space.size)]
+    before, after = Engine(base).evaluate_batch(scenarios), Engine(changed).evaluate_batch(scenarios)
+    expected = {s for s, (b, a) in enumerate(zip(before, after)) if _outputs(b) != _outputs(a)}
+    assert {s for c in r["cells"] for s in c["profiles"]} == expected and len(expected) == 4
+    assert all(c["conditions"]["date"] == ["2027-04-01", "2027-04-02"] for c in r["cells"])

@@ -90,7 +90,7 @@ def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple 
     for (before, after), members in sorted(labels.items(), key=lambda kv: -len(kv[1])):
         for box, ss in _boxes(space, members):
             example = space.scenario_dict(min(ss), expect=_expect(space, min(ss), after, changed_policy))
-            conditions = {"date": [d.isoformat() for d in space.days]} if len(space.days) > 1 else {}
+            conditions = {"date": [space.days[t].isoformat() for t in sorted(box.pop(-1))]} if -1 in box else {}
             conditions.update({space.dims[i].key: space.describe(i, vals) for i, vals in box.items()})
             cells.append({"count": len(ss), "conditions": conditions, "before": list(before), "after": list(after),
                           "edits": [], "example": example, "profiles": sorted(ss)})
@@ -144,7 +144,7 @@ def _boxes(space: Space, members: list[int]):
         for z in sizes[:-1]:
             stride.append(stride[-1] * z)
         ss = [sum(p[i] * stride[i] for i in range(ndim)) for p in ps]
-        box = {i - 1: vals for i, vals in fixed.items() if i > 0 and len(vals) < sizes[i]}
+        box = {i - 1: vals for i, vals in fixed.items() if len(vals) < sizes[i]}   # -1: the date
         result.append((box, ss))
     return result
 

@@ -236,7 +236,7 @@ class Space:
                               "ask": {"activities": list(voc.ACTIVITIES)}})
             for sym in facts.scenario_facts(0, base):
                 if sym.name not in ("scenario", "today"):
-                    rows.append(Function("_sv_" + sym.name, [Number(t), Number(-1), Number(0)] + sym.arguments[1:]))
+                    rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
                     preds.add((sym.name, len(sym.arguments)))
         for di, d in enumerate(self.dims):
             rows.append(Function("_dim", [Number(di), Number(stride), Number(len(d.values))]))
@@ -247,7 +247,8 @@ class Space:
                         rows.append(Function("_sv_" + sym.name, [Number(t), Number(di), Number(vi)] + sym.arguments[1:]))
                         preds.add((sym.name, len(sym.arguments)))
         text = [f"_prof(0..{self.size - 1}).", "_sel(S, D, (S / St) \\ Sz) :- _prof(S), _dim(D, St, Sz).",
-                "scenario(S) :- _prof(S).", "today(S, Y) :- _sel(S, -1, T), _today(T, Y)."]
+                "scenario(S) :- _prof(S).", "_sel(S, -2, 0) :- _prof(S).",  # -2: the facts every profile shares
+                "today(S, Y) :- _sel(S, -1, T), _today(T, Y)."]
         for name, n in sorted(preds):
             xs = ", ".join(f"X{i}" for i in range(1, n))
             text.append(f"{name}(S{', ' + xs if xs else ''}) :- _sel(S, -1, T), _sel(S, D, I), "
