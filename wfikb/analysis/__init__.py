@@ -5,6 +5,10 @@
 - `attribution`: the smallest set of an overlay's edits behind each changed scenario;
 - `gate`: the directional check (no new / no lost requirements) over a corpus.
 
-The exhaustive analyses over the bounded circumstance space live beside these (`space`,
-`exhaustive`, `whatif`) when installed.
+Over the bounded circumstance space (bands derived from the policy's own thresholds):
+- `thresholds` and `space`: the bands and the profiles, as a clingo generator program;
+- `exhaustive`: both policy versions in one clingo program, changed profiles grouped into cells
+  (`wfikb diff --exhaustive`);
+- `properties`: user properties (clingo constraints over outcomes) checked over the space;
+- `whatif`: the smallest change of circumstances that makes a conclusion hold (`wfikb whatif`).
 """

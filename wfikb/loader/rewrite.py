@@ -184,3 +184,23 @@ def _tuple(items):
 
 def _lit(term):
     return ast.Literal(_LOC, 0, ast.SymbolicAtom(term))
+
+
+class PrefixPredicates(ast.Transformer):
+    """Rename every predicate not in `keep` to `prefix + name`, in heads, bodies, aggregates and
+    conditions, so a second version of the policy can be grounded beside the first and share only
+    the `keep` predicates (the input facts). Used by the exhaustive diff (wfikb.analysis.exhaustive)."""
+
+    def __init__(self, prefix: str, keep):
+        self.prefix = prefix
+        self.keep = frozenset(keep)
+
+    def visit_SymbolicAtom(self, atom):
+        sym = atom.symbol
+        if sym.ast_type == ASTType.Function and sym.name not in self.keep:
+            return atom.update(symbol=sym.update(name=self.prefix + sym.name))
+        if sym.ast_type == ASTType.SymbolicTerm and sym.symbol.type == clingo.SymbolType.Function \
+                and sym.symbol.name not in self.keep:
+            s = sym.symbol
+            return atom.update(symbol=sym.update(symbol=clingo.Function(self.prefix + s.name, s.arguments, s.positive)))
+        return atom
