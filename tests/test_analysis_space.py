@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
+from wfikb.errors import InvariantError
 from clingo import Function, ast
 from clingo.ast import ASTType
 
@@ -115,7 +117,9 @@ def test_a_broken_overlay_is_caught_by_the_properties_with_a_witness(policies, t
     assert prop["result"] == "FAIL" and prop["violations"] > 0
     # the witness really has no group under the broken policy, and has one under the shipped policy
     witness = from_dict(prop["witness"])
-    assert Engine(broken).evaluate(witness).model.regime() is None
+    assert Engine(broken, refuse_broken=False).evaluate(witness).model.regime() is None
+    with pytest.raises(InvariantError, match="invariant.uc_has_regime"):   # and the engine refuses it
+        Engine(broken).evaluate(witness)
     assert Engine(base).evaluate(witness).model.regime() == "all_work_related_requirements"
     assert all(p["result"] == "PASS" for p in r["properties"] if p["name"] != "uc_exactly_one_group")
 
