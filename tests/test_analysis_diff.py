@@ -278,12 +278,15 @@ def test_a_bad_overlay_or_scenario_file_is_one_line_and_exit_2(tmp_path):
     assert not run.out
 
 
-def test_exhaustive_is_a_clean_hook():
-    import importlib.util
-    if importlib.util.find_spec("wfikb.analysis.exhaustive") is not None:
-        pytest.skip("wfikb.analysis.exhaustive is installed: its own tests cover --exhaustive")
-    run = wfikb("diff", "--change", THREE, "--exhaustive")
-    assert run.code == 2 and "not available yet" in run.err and run.err.count("\n") == 1
+def test_diff_exhaustive_counts_the_changed_profiles_in_cells_and_exits_1():
+    run = wfikb("diff", "--change", EXAMPLES / "overlay-work-preparation-at-3.lp", "--exhaustive",
+                "--on", "2027-04-05", "--where", "benefit=universal_credit", "--format", "json")
+    assert run.code == 1, run.err
+    r = run.json()
+    assert (r["profiles"], r["changed"]) == (460, 18)
+    assert sum(c["count"] for c in r["cells"]) == r["changed"]
+    ages = {a for c in r["cells"] for a in c["conditions"]["child1"]}
+    assert ages == {"aged 2 (730-1094 days)", "aged 3 (1095-1460 days)"}, ages
 
 
 def test_docs_analysts_shows_the_real_output_of_overlay_show():

@@ -197,16 +197,34 @@ def test_an_unusable_cache_folder_means_working_uncached_not_a_crash(tmp_path):
         assert "Regime" in out or "regime" in out
 
 
-@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() == 0, reason="root enters any folder")
-def test_a_cache_folder_the_user_cannot_enter_is_skipped(tmp_path):
+def test_a_cache_folder_the_user_cannot_enter_is_skipped(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0)
+    if os.getuid() == 0:
+        # Root enters any folder, so the system is made to answer as it answers everyone else:
+        # every call on a path inside the locked folder fails with EACCES.
+        import errno
+        for name in ("open", "stat", "lstat", "mkdir", "listdir", "scandir", "chmod", "replace", "unlink"):
+            real = getattr(os, name)
+
+            def refusing(path, *a, _real=real, **kw):
+                if str(path).startswith(str(locked)):
+                    raise PermissionError(errno.EACCES, "Permission denied", str(path))
+                return _real(path, *a, **kw)
+            monkeypatch.setattr(os, name, refusing)
+    monkeypatch.setenv("WFIKB_CACHE_DIR", str(locked))
     try:
-        code, _, err = run("rules", "--policy", TOY_POLICY, env={"WFIKB_CACHE_DIR": str(locked)})
+        from wfikb.loader import Policy
+        policy = Policy.load([TOY_POLICY])      # works uncached: no error, nothing written
+        assert policy.rules
+        code, _, err = (0, "", "") if os.getuid() == 0 else run("rules", "--policy", TOY_POLICY,
+                                                                  env={"WFIKB_CACHE_DIR": str(locked)})
     finally:
+        monkeypatch.undo()
         locked.chmod(0o700)
     assert (code, err) == (0, "")
+    assert list(locked.iterdir()) == []
 
 
 def test_the_cache_key_covers_every_loader_module():
