@@ -379,12 +379,31 @@ def report(tally: Tally, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def _part(count: int, seed: int, cli_share: float) -> tuple[dict, dict]:
+    """One worker's share of a `--jobs N` run: its own seed, its own engine."""
+    tally = fuzz(count, seed, cli_share=cli_share)
+    return dict(tally.counts), tally.examples
+
+
+def _parallel(count: int, seed: int, cli_share: float, jobs: int, tally: Tally):
+    """Split the inputs over `jobs` processes (seeds seed*1000+1 ...); the counts are summed."""
+    from concurrent.futures import ProcessPoolExecutor
+    shares = [count // jobs + (1 if i < count % jobs else 0) for i in range(jobs)]
+    with ProcessPoolExecutor(jobs) as pool:
+        for counts, examples in pool.map(_part, shares, [seed * 1000 + i + 1 for i in range(jobs)],
+                                         [cli_share] * jobs):
+            tally.counts.update(counts)
+            for k, v in examples.items():
+                tally.examples.setdefault(k, v)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m wfikb.fuzz", description=__doc__.split("\n\n")[0])
     ap.add_argument("--count", type=int, default=1000, help="number of generated inputs (default 1000)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cli-share", type=float, default=0.03, help="share of inputs run through the CLI")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes, each with its own seed (default 1)")
     a = ap.parse_args(argv)
     started = time.monotonic()
 
@@ -398,7 +417,10 @@ def main(argv=None):
     import signal
     for sig in (signal.SIGINT, signal.SIGTERM):     # Ctrl-C or kill: stop and report what ran so far
         signal.signal(sig, lambda *_: STOP.append(True))
-    fuzz(a.count, a.seed, cli_share=a.cli_share, progress=progress, tally=tally)
+    if a.jobs > 1:
+        _parallel(a.count, a.seed, a.cli_share, a.jobs, tally)
+    else:
+        fuzz(a.count, a.seed, cli_share=a.cli_share, progress=progress, tally=tally)
     if STOP:
         print(f"stopped after {tally.counts['inputs']} of {a.count} inputs")
     print(report(tally, time.monotonic() - started))
