@@ -204,7 +204,7 @@ class Param:
 class Model:
     """One scenario's model: its facts, the atoms derived for it and the instances that derived them."""
 
-    def __init__(self, policy: Policy, s: int, inputs: list[Symbol], fired: list[tuple[int, Symbol]],
+    def __init__(self, policy: Policy, s: int, inputs: list[Symbol], fired: list[tuple[int, list[Symbol]]],
                  shared: "Shared"):
         self.policy, self.s, self.shared = policy, Number(s), shared
         self.inputs = frozenset(inputs)
@@ -334,7 +334,7 @@ class Model:
 class Shared:
     """Atoms and rule instances that belong to no scenario (policy facts and scenario-free rules)."""
 
-    def __init__(self, policy: Policy, fired: list[tuple[int, Symbol]]):
+    def __init__(self, policy: Policy, fired: list[tuple[int, list[Symbol]]]):
         self.policy, self._fired = policy, fired
         self._by_head: dict | None = None
         self._by_pred: dict | None = None
@@ -372,8 +372,8 @@ class Shared:
         return self._params.get(name, [])
 
 
-def _instances(policy: Policy, fired: list[tuple[int, Symbol]]) -> Iterator[tuple[Clause, dict]]:
+def _instances(policy: Policy, fired: list[tuple[int, list[Symbol]]]) -> Iterator[tuple[Clause, dict]]:
     clauses = policy.clauses
-    for idx, values in fired:
+    for idx, values in fired:      # values: the record's variable values, in c.variables' order
         c = clauses[idx]
-        yield c, dict(zip(c.variables, values.arguments))
+        yield c, dict(zip(c.variables, values))
