@@ -15,6 +15,7 @@ Nothing leaves the engine unchecked (docs/robustness.md):
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import threading
 import time
@@ -109,8 +110,9 @@ class Engine:
         ctl = clingo.Control(["--models=2"], logger=lambda code, msg: messages.append(msg), message_limit=100)
         # The policy's own rewritten text (never scenario values, which go in as symbols below).
         ctl.add("base", [], self.policy.program_text)
-        # Only the records leave the solver: every derived atom is the head of one of them.
-        ctl.add("base", [], f"#show {FIRED}/2. #show {VIOLATED}/2.")
+        # Only the records leave the solver: every derived atom is the head of one of them. The
+        # invariants' atoms leave too, so only a scenario that breaks one is indexed to be refused.
+        ctl.add("base", [], f"#show {FIRED}/2. #show {VIOLATED}/2. #show {INVARIANT[0]}/{INVARIANT[1]}.")
         inputs = [scenario_facts(i, sc) for i, sc in enumerate(scenarios)]
         with ctl.backend() as backend:
             for facts in inputs:
@@ -122,15 +124,23 @@ class Engine:
             raise PolicyError("the policy has no model for this input (a rule set contradicts itself)")
         if len(models) > 1:
             raise self._several_models(scenarios, models)
-        fired, violated = [], []
+        fired, violated, broken = [], [], []
         for sym in models[0]:
-            (fired if sym.name == FIRED else violated).append(sym)
+            name = sym.name
+            (fired if name == FIRED else violated if name == VIOLATED else broken).append(sym)
         if violated:
             raise self._contradiction(scenarios, inputs, violated)
-        evaluations = self._split(scenarios, inputs, fired)
-        if self.refuse_broken:
-            for i, ev in enumerate(evaluations):
-                _check_invariants(ev, i)
+        # The Python phase makes many small objects that all live on: the collector would only walk them.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            evaluations = self._split(scenarios, inputs, fired)
+        finally:
+            if enabled:
+                gc.enable()
+        if self.refuse_broken and broken:
+            for i in sorted({sym.arguments[0].number for sym in broken}):
+                _check_invariants(evaluations[i], i)
         return evaluations
 
     def _split(self, scenarios, inputs, records):
@@ -143,10 +153,11 @@ class Engine:
             idx, values = sym.arguments
             k = idx.number
             pos = s_positions[k]
+            args = values.arguments     # read once: each read of a symbol's arguments crosses into clingo
             if pos >= 0:
-                fired[values.arguments[pos].number].append((k, values))
+                fired[args[pos].number].append((k, args))
             else:
-                shared_fired.append((k, values))
+                shared_fired.append((k, args))
         shared = Shared(policy, shared_fired)
         return [Evaluation(sc, Model(policy, i, inputs[i], fired[i], shared))
                 for i, sc in enumerate(scenarios)]

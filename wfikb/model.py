@@ -19,7 +19,7 @@ from clingo import Function, Number, Symbol, SymbolType
 
 from wfikb.errors import QueryError
 from wfikb.loader import Clause, Policy
-from wfikb.terms import instantiate
+from wfikb.terms import compare, instantiate, match
 
 
 # ------------------------------------------------------------------ the outputs, declared once
@@ -204,7 +204,7 @@ class Param:
 class Model:
     """One scenario's model: its facts, the atoms derived for it and the instances that derived them."""
 
-    def __init__(self, policy: Policy, s: int, inputs: list[Symbol], fired: list[tuple[int, Symbol]],
+    def __init__(self, policy: Policy, s: int, inputs: list[Symbol], fired: list[tuple[int, list[Symbol]]],
                  shared: "Shared"):
         self.policy, self.s, self.shared = policy, Number(s), shared
         self.inputs = frozenset(inputs)
@@ -212,6 +212,7 @@ class Model:
         self._atoms: frozenset[Symbol] | None = None
         self._by_head: dict[Symbol, list[tuple[Clause, dict]]] | None = None
         self._by_pred: dict[tuple[str, int], list[Symbol]] | None = None
+        self._leaf: dict[Symbol, list[tuple[Clause, dict]]] | None = None
 
     @property
     def atoms(self) -> frozenset[Symbol]:
@@ -221,7 +222,42 @@ class Model:
         return self._atoms
 
     def holds(self, sym: Symbol) -> bool:
+        if self.policy.leaves and sym.type == SymbolType.Function \
+                and (sym.name, len(sym.arguments)) in self.policy.leaves:
+            return sym in self._leaves()
         return sym in self.atoms or sym in self.shared.atoms
+
+    def _leaves(self) -> dict[Symbol, list[tuple[Clause, dict]]]:
+        """The atoms of `@leaf` rules (p/3, in_force/2) with their instances, computed here from the
+        scenario's facts and the policy's facts: the solver derives them but records no instance
+        (docs/explanations.md). Computed on first use only."""
+        if self._leaf is None:
+            self._leaf = {}
+            for rules in self.policy.leaves.values():
+                for c, conds in rules:
+                    for env in self._solve_leaf(conds, {}):
+                        self._leaf.setdefault(instantiate(c.head, env), []).append((c, env))
+        return self._leaf
+
+    def _solve_leaf(self, conds: list, env: dict) -> Iterator[dict]:
+        if not conds:
+            yield env
+            return
+        cond, rest = conds[0], conds[1:]
+        if cond.kind == "cmp":
+            e = compare(cond.node, env, cond.assigns)
+            if e is not None:
+                yield from self._solve_leaf(rest, e)
+            return
+        for a in self.atoms_of((cond.node[1], len(cond.node[2]))):
+            e = match(cond.node, a, env)
+            if e is not None:
+                yield from self._solve_leaf(rest, e)
+
+    def leaf_instances(self) -> Iterator[tuple[Clause, dict]]:
+        """The instances of `@leaf` rules that hold for this scenario (not recorded by the solver)."""
+        for found in self._leaves().values():
+            yield from found
 
     def own_instances(self) -> Iterator[tuple[Clause, dict]]:
         """Every rule instance the solver recorded for this scenario: its clause and variable values."""
@@ -243,11 +279,16 @@ class Model:
         return self._by_head
 
     def candidates(self, sym: Symbol) -> list[tuple[Clause, dict]] | None:
-        """The recorded instances whose head is sym."""
+        """The recorded instances whose head is sym (for a leaf atom, its computed instance)."""
+        if self.policy.leaves and sym.type == SymbolType.Function \
+                and (sym.name, len(sym.arguments)) in self.policy.leaves:
+            return self._leaves().get(sym)
         return self._index().get(sym) or self.shared.index().get(sym)
 
     def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
         """Atoms of one predicate that hold for this scenario (its own, then shared ones)."""
+        if sig in self.policy.leaves:
+            return [a for a in self._leaves() if a.name == sig[0] and len(a.arguments) == sig[1]]
         self._index()
         return self._by_pred.get(sig, []) + self.shared.atoms_of(sig)
 
@@ -293,7 +334,7 @@ class Model:
 class Shared:
     """Atoms and rule instances that belong to no scenario (policy facts and scenario-free rules)."""
 
-    def __init__(self, policy: Policy, fired: list[tuple[int, Symbol]]):
+    def __init__(self, policy: Policy, fired: list[tuple[int, list[Symbol]]]):
         self.policy, self._fired = policy, fired
         self._by_head: dict | None = None
         self._by_pred: dict | None = None
@@ -331,8 +372,8 @@ class Shared:
         return self._params.get(name, [])
 
 
-def _instances(policy: Policy, fired: list[tuple[int, Symbol]]) -> Iterator[tuple[Clause, dict]]:
+def _instances(policy: Policy, fired: list[tuple[int, list[Symbol]]]) -> Iterator[tuple[Clause, dict]]:
     clauses = policy.clauses
-    for idx, values in fired:
+    for idx, values in fired:      # values: the record's variable values, in c.variables' order
         c = clauses[idx]
-        yield c, dict(zip(c.variables, values.arguments))
+        yield c, dict(zip(c.variables, values))

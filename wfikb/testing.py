@@ -132,6 +132,8 @@ def exercised_rules(evaluations: list[Evaluation]) -> set[str]:
     for ev in evaluations:
         for c, env in ev.model.own_instances():
             note(c, env)
+        for c, env in ev.model.leaf_instances():    # lookups the solver does not record (@leaf)
+            note(c, env)
     for c, env in evaluations[0].model.shared.instances():
         note(c, env)
     return used

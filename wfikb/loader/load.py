@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -41,6 +42,8 @@ class Policy:
         self.disabled_by: dict[str, str] = annotations.disabled_ids(files)
         self.disabled: dict[str, Rule] = {}
         self._window_refs: list = []   # (rule, InForce or None for "not in_force", window name, where)
+        self.leaf_clauses: list[int] = []      # clauses of `@leaf` rules: not recorded (see _add_leaf)
+        self._leaf_ids: set[str] = set()
         program: list = []
         plain: list = []          # the rules as written (with their in-force guard), for benchmarks
         digest = hashlib.sha256()
@@ -49,11 +52,13 @@ class Policy:
             digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + text.encode("utf-8", "surrogateescape")
                           + b"\0")
             read.append(self._read_file(name, text))
+            self._leaf_ids |= leaf_ids(text, read[-1][1])
         overrides = self._param_overrides(read)
         for i, (name, blocks, statements) in enumerate(read):
             self._load_file(name, blocks, statements, program, plain, overrides, i)
         self.digest = digest.hexdigest()
         self._resolve_windows()
+        self._check_leaves()
         for rid, where in self.disabled_by.items():
             if rid not in self.rules:
                 raise PolicyError(f"{where}: @disable {rid}: no rule with that id")
@@ -73,6 +78,11 @@ class Policy:
             self.by_head.setdefault(c.signature, []).append(c)
         self.s_positions = [c.s_position if c.scoped and not c.is_fact else -1 for c in self.clauses]
         self._fact_index: dict | None = None
+        # A leaf's atoms are computed by the model (wfikb.model), its conditions in forward order.
+        self.leaves: dict[tuple[str, int], list[tuple[Clause, list[Cond]]]] = {}
+        for k in self.leaf_clauses:
+            c = self.clauses[k]
+            self.leaves.setdefault(c.signature, []).append((c, safe_order(list(c.conds), set())))
 
     @property
     def fact_index(self) -> dict[clingo.Symbol, Clause]:
@@ -128,7 +138,7 @@ class Policy:
                 "constraints": [constraint_to_plain(c) for c in self.constraints],
                 "constraint_program": self.constraint_program,
                 "pred_texts": [[n, a, t] for (n, a), t in self.pred_texts.items()],
-                "windows": sorted(self.windows),
+                "windows": sorted(self.windows), "leaf_clauses": self.leaf_clauses,
                 "program_text": self.program_text, "plain_program_text": self.plain_program_text}
 
     @classmethod
@@ -144,6 +154,7 @@ class Policy:
         self.constraint_program = list(data["constraint_program"])
         self.pred_texts = {(n, a): t for n, a, t in data["pred_texts"]}
         self.windows = {(f, t) for f, t in data["windows"]}
+        self.leaf_clauses = list(data["leaf_clauses"])
         self.program_text = data["program_text"]
         self.plain_program_text = data["plain_program_text"]
         self._index()
@@ -252,7 +263,41 @@ class Policy:
         clause = Clause(len(self.clauses), rule, number, terms.from_ast(head_term), conds, names, scoped, False, line)
         self._add(clause)
         plain.append(st)
-        program.extend(RecordFiring(clause.index, names)(st))
+        if rule.id in self._leaf_ids:
+            self._add_leaf(clause, where)
+            program.append(st)
+        else:
+            program.extend(RecordFiring(clause.index, names)(st))
+
+    def _add_leaf(self, clause: Clause, where: str):
+        """A `@leaf` rule (a lookup such as p/3 or in_force/2) goes into the program as written, not
+        recorded: the model computes its atoms and instances from the scenario's facts and the policy's
+        facts (`wfikb.model.Model`), which costs nothing unless asked. So its body may hold only positive
+        atoms and comparisons, its head must be about one scenario, and it has no @in_force window."""
+        rule = clause.rule
+        if not clause.scoped or rule.window:
+            raise PolicyError(f"{where}: rule {rule.id}: @leaf needs a head whose first argument is S and no @in_force")
+        for cond in clause.conds:
+            if cond.kind not in ("pos", "cmp") or (cond.kind == "pos" and cond.node[0] != "f"):
+                raise PolicyError(f"{where}: rule {rule.id}: @leaf: only positive atoms and comparisons may be "
+                                  f"conditions, not {cond.source}")
+        self.leaf_clauses.append(clause.index)
+
+    def _check_leaves(self):
+        """A leaf reads only scenario facts, policy facts and atoms of scenario-free rules (all in
+        the model without records), never an atom another scenario rule or a leaf derives."""
+        leaves = set(self.leaf_clauses)
+        for k in leaves:
+            c = self.clauses[k]
+            for cond in c.conds:
+                if cond.kind != "pos":
+                    continue
+                sig = (cond.node[1], len(cond.node[2]))
+                for other in self.clauses:
+                    if other.signature == sig and not other.is_fact and (other.scoped or other.index in leaves):
+                        raise PolicyError(f"{c.rule.file}:{c.line}: rule {c.rule.id}: @leaf: condition "
+                                          f"{cond.source} is derived by rule {other.rule.id}; a leaf reads only "
+                                          "scenario facts, policy facts and comparisons")
 
     def _resolve_windows(self):
         """Each in_force(S, Name) literal names one window(Name, From, To) fact; a rule whose body holds
@@ -293,6 +338,25 @@ class Policy:
     def _add(self, clause: Clause):
         clause.rule.clauses.append(clause)
         self.clauses.append(clause)
+
+
+LEAF_RE = re.compile(r"^\s*%\s*@leaf\s*$")
+
+
+def leaf_ids(text: str, blocks) -> set[str]:
+    """Ids of the rules whose annotation block holds a `% @leaf` line (docs/authoring.md)."""
+    out = set()
+    for no, line in enumerate(text.splitlines(), 1):
+        if LEAF_RE.match(line):
+            rule = annotations.covering(blocks, no)
+            if rule is None:
+                raise PolicyError(f"{rule_file(blocks)}:{no}: @leaf before any @rule")
+            out.add(rule.id)
+    return out
+
+
+def rule_file(blocks) -> str:
+    return next((r.file for _, r in blocks if r is not None), "policy")
 
 
 def _named_window(term) -> str | None:
