@@ -28,7 +28,6 @@ def cli():
 
 def main():
     """Every error a user can cause is one printable line on stderr and exit status 2."""
-    from click.utils import PacifyFlushWrapper
     from wfikb.escape import printable
     try:
         cli.main(standalone_mode=False)
@@ -53,7 +52,7 @@ def main():
     except SystemExit:
         # click turns a closed stdout (`wfikb rules | head -1`) into exit 1 after pacifying the
         # streams: the reader took what it wanted, which is success.
-        if isinstance(sys.stdout, PacifyFlushWrapper):
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
             sys.exit(0)
         raise
     except BrokenPipeError:
