@@ -52,7 +52,7 @@ def main():
     except SystemExit:
         # click turns a closed stdout (`wfikb rules | head -1`) into exit 1 after pacifying the
         # streams: the reader took what it wanted, which is success.
-        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        if type(sys.stdout).__name__.lstrip("_") == "PacifyFlushWrapper":
             sys.exit(0)
         raise
     except BrokenPipeError:
