@@ -229,37 +229,32 @@ def run_api_single(engine, data, tally: Tally):
 
 
 def run_api_batch(engine, scenarios, tally: Tally):
+    """Evaluate the valid inputs as a case tool would: a refused scenario takes only its own place
+    (`Engine.evaluate_each`); each answer's result is built and encoded as JSON."""
     from wfikb import render, result as results
     from wfikb.errors import InvariantError, RefusedError, WfikbError
-    todo = list(scenarios)
-    while todo:
-        try:
-            evs = engine.evaluate_batch(todo)
-        except InvariantError as e:
-            tally.add("invariant violations", str(e))
-            if e.index is None:
-                return
-            todo.pop(e.index)
-            continue
-        except RefusedError as e:
-            tally.add("api: refused (contradictory circumstances)", str(e))
-            if e.index is None:
-                return
-            todo.pop(e.index)
-            continue
-        except WfikbError as e:
-            tally.add("api: refused (other)", str(e))
-            return
-        except Exception as e:  # noqa: BLE001 - counted
-            tally.traceback("api", e, [sc.raw for sc in todo][:1])
-            return
-        for ev in evs:
+    try:
+        answers = engine.evaluate_each(list(scenarios))
+    except InvariantError as e:          # the batch as a whole (several answer sets)
+        tally.add("invariant violations", str(e))
+        return
+    except WfikbError as e:
+        tally.add("api: refused (other)", str(e))
+        return
+    except Exception as e:  # noqa: BLE001 - counted
+        tally.traceback("api", e, [sc.raw for sc in scenarios][:1])
+        return
+    for ev in answers:
+        if isinstance(ev, InvariantError):
+            tally.add("invariant violations", str(ev))
+        elif isinstance(ev, RefusedError):
+            tally.add("api: refused (contradictory circumstances)", str(ev))
+        else:
             try:
                 render.to_json(results.result(ev))
                 tally.add("api: evaluated")
             except Exception as e:  # noqa: BLE001 - counted
                 tally.traceback("api", e, ev.scenario.raw)
-        return
 
 
 def run_cli(args: list[str], tally: Tally, payload):
@@ -305,7 +300,7 @@ def cli_args(path: str, rng: random.Random) -> list[str]:
 
 def valid_dicts(count: int, seed: int) -> list[dict]:
     """`count` valid scenario dicts drawn by Hypothesis from wfikb/strategies.py."""
-    from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+    from hypothesis import HealthCheck, Phase, given, settings
     from wfikb.strategies import scenario_dicts
     out: list[dict] = []
 
