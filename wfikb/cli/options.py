@@ -11,12 +11,16 @@ depth_option = click.option("--depth", type=click.IntRange(min=0), default=None,
 pretty_option = click.option("--pretty", is_flag=True, help="JSON: indent (default: compact).")
 
 
-def load_policy(policy_dirs):
+def policy_roots(policy_dirs) -> list[Path]:
     """--policy replaces the shipped policy; --overlay adds a folder or file on top of it."""
-    from wfikb.loader import Policy, default_policy_dir
+    from wfikb.loader import default_policy_dir
     base, overlays = policy_dirs
-    roots = [Path(p) for p in base] or [default_policy_dir()]
-    return Policy.load(roots + [Path(p) for p in overlays])
+    return ([Path(p) for p in base] or [default_policy_dir()]) + [Path(p) for p in overlays]
+
+
+def load_policy(policy_dirs):
+    from wfikb.loader import Policy
+    return Policy.load(policy_roots(policy_dirs))
 
 
 def make_engine(policy_dirs, timeout=None):

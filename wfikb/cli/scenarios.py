@@ -8,7 +8,8 @@ import click
 
 from wfikb import render, result as results
 from wfikb.cli.app import cli
-from wfikb.cli.options import FORMAT, depth_option, make_engine, policy_option, pretty_option, timeout_option
+from wfikb.cli.options import (FORMAT, depth_option, make_engine, policy_option, policy_roots, pretty_option,
+                               timeout_option)
 
 
 @cli.command()
@@ -132,9 +133,8 @@ def batch(input_path, out, explain, jobs, resume, chunk, policy_dirs):
     """
     from wfikb import batch as batches
     from wfikb.engine import Engine
-    from wfikb.loader import Policy, default_policy_dir
-    base, overlays = policy_dirs
-    roots = ([Path(p) for p in base] or [default_policy_dir()]) + [Path(p) for p in overlays]
+    from wfikb.loader import Policy
+    roots = policy_roots(policy_dirs)
     engine = Engine(Policy.load(roots))
     try:
         n = batches.run(engine, input_path, out, explain, jobs, resume, chunk, roots)
