@@ -9,7 +9,6 @@ import warnings
 import pytest
 
 pytest.importorskip("fastapi")
-pytest.importorskip("httpx")
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")         # starlette's notice about its httpx client
     from fastapi.testclient import TestClient
