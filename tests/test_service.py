@@ -313,3 +313,21 @@ def test_needed_each_entry_changes_the_outcome_and_unlisted_keys_do_not(engine, 
         sample += [(key, value) for value in ([True] if f.kind == "bool" else f.values)]
     for (key, value), after in zip(sample, _outcomes(engine, [_stated(raw, k, v) for k, v in sample])):
         assert after is None or after == before, (key, value)
+
+
+def test_a_server_with_an_overlay_serves_it_and_diffs_against_the_policy_without_it(engine):
+    from wfikb.loader import default_policy_dir
+    overlay = ROOT / "docs" / "examples" / "overlay-work-preparation-at-3.lp"
+    base = str(default_policy_dir())
+    app = create_app(Config(roots=[base, str(overlay)], overlays=True, base_roots=[base]))
+    c = TestClient(app)
+    served = c.get("/health").json()["policy"]
+    assert served != engine.policy.version
+    sc = json.loads(json.dumps(load(ROOT / "docs" / "examples" / "uc-child-aged-3-2027.toml").raw, default=str))
+    assert c.post("/evaluate?explain=none&needed=false", json=sc).json()["policy"] == served
+    r = c.post("/diff", json={"scenarios": [sc]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["kind"] == "change" and body["policy_before"] == engine.policy.version and body["policy_after"] == served
+    regime = next(d for d in body["scenarios"][0]["differences"] if d["what"] == "regime")
+    assert (regime["before"], regime["after"]) == ("all_work_related_requirements", "work_preparation")
