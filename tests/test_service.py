@@ -331,3 +331,22 @@ def test_a_server_with_an_overlay_serves_it_and_diffs_against_the_policy_without
     assert body["kind"] == "change" and body["policy_before"] == engine.policy.version and body["policy_after"] == served
     regime = next(d for d in body["scenarios"][0]["differences"] if d["what"] == "regime")
     assert (regime["before"], regime["after"]) == ("all_work_related_requirements", "work_preparation")
+
+
+def test_mutated_requests_never_break_the_server(client):
+    """The fuzzer's valid and mutated scenarios (wfikb/fuzz.py) as request bodies: each is answered 200 or
+    with one line and a client-error status, never 500, and the server goes on."""
+    import random
+    from wfikb import fuzz
+    rng = random.Random(19)
+    for data in fuzz.valid_dicts(24, 19):
+        body = data if rng.random() < 0.25 else fuzz.mutate(copy.deepcopy(data), rng)
+        try:
+            raw = json.dumps(body, default=str).encode("utf-8", "surrogatepass")
+        except (ValueError, RecursionError):
+            continue
+        r = client.post("/evaluate?explain=outcome&needed=false", content=raw)
+        assert r.status_code in (200, 400, 413, 422), (r.status_code, r.text[:300])
+        if r.status_code != 200:
+            assert "\n" not in r.json()["error"]
+    assert client.get("/health").status_code == 200
