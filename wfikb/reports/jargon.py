@@ -57,14 +57,14 @@ JARGON: dict[str, tuple[str, str]] = {
                     "a reason the rules accept for not doing something that was required, so there is no sanction."),
 }
 
-_TERM_RE = re.compile("|".join(rf"(?<![\w-]){re.escape(t)}(?![\w-])"
+TERM_RE = re.compile("|".join(rf"(?<![\w-]){re.escape(t)}(?![\w-])"
                                for t in sorted(JARGON, key=len, reverse=True)))
 
 
 def terms_in(text: str) -> list[str]:
     """The jargon terms `text` uses, in order of first use, each once."""
     seen: dict[str, None] = {}
-    for m in _TERM_RE.finditer(text):
+    for m in TERM_RE.finditer(text):
         seen.setdefault(m.group(0))
     return list(seen)
 

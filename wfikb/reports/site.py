@@ -37,7 +37,7 @@ class Glossary:
 
     def __call__(self, text: str) -> Markup:
         out, pos = [], 0
-        for m in jargon._TERM_RE.finditer(text):
+        for m in jargon.TERM_RE.finditer(text):
             term = m.group(0)
             out.append(escape(text[pos:m.start()]))
             if term in self.seen:
