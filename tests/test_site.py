@@ -83,6 +83,13 @@ def test_the_site_has_a_page_for_every_rule_and_parameter(shipped, engine):
     assert len(list((shipped / "parameters").glob("*.html"))) == len(names) > 100
     index = parse(shipped / "index.html")
     assert {f"rules/{r}.html" for r in policy.rules} <= set(index.hrefs)
+    # reader texts show the slots an explanation fills as words, never as {A} or {E:money}
+    slots = 0
+    for page in (shipped / "rules").glob("*.html"):
+        reader = re.search(r'<p class="reader">(.*?)</p>', page.read_text(encoding="utf-8"), re.S).group(1)
+        assert not re.search(r"\{\w+(:\w+)?\}", reader), page.name
+        slots += reader.count('class="slot"')
+    assert slots > 100
     # each file of policy/ is listed under its folder, with its heading
     text = " ".join(index.text)
     assert "policy/uc/parameters.lp" in text

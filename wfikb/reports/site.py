@@ -21,10 +21,12 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from wfikb import vocabulary as voc, vocab_docs
+from wfikb.texts import PLACEHOLDER
 from wfikb.errors import InputError
 from wfikb.reports import jargon
 from wfikb.reports.site_data import SiteData, citation_spans
 
+SLOT_WORDS = {"money": "£…", "date": "(a date)", "hours": "… hours", "days": "… days"}
 MARKER = ".wfikb-site"          # names a folder an earlier `wfikb docs` wrote (it may be replaced)
 PAGES = ("index.html", "rule.html", "parameter.html", "vocabulary.html", "glossary.html", "search.html")
 
@@ -36,6 +38,18 @@ class Glossary:
         self.root, self.seen = root, set()
 
     def __call__(self, text: str) -> Markup:
+        """`text` escaped, each placeholder of a rule text ({A}, {E:money}) shown as a slot the
+        explanation fills, and each jargon term explained at its first use on the page."""
+        out, pos = [], 0
+        for m in PLACEHOLDER.finditer(text):
+            out.append(self._terms(text[pos:m.start()]))
+            out.append(Markup('<span class="slot" title="filled in for each scenario">{}</span>').format(
+                SLOT_WORDS.get(m.group(2) or "", "…")))
+            pos = m.end()
+        out.append(self._terms(text[pos:]))
+        return Markup("").join(out)
+
+    def _terms(self, text: str) -> Markup:
         out, pos = [], 0
         for m in jargon.TERM_RE.finditer(text):
             term = m.group(0)

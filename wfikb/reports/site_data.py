@@ -188,6 +188,7 @@ def _dependencies(policy: Policy, rules: dict[str, RuleInfo], parameters: dict[s
         reads: set[str] = set()
         prms: set[str] = set()
         for c in rule.clauses:
+            fixed = _fixed_values(c)
             for cond in c.conds:
                 for name in IN_FORCE_RE.findall(cond.source) if cond.kind in ("in_force", "neg", "pos") else ():
                     if name in windows:
@@ -207,7 +208,8 @@ def _dependencies(policy: Policy, rules: dict[str, RuleInfo], parameters: dict[s
                         prms.add(parameters[pname].slug)
                         parameters[pname].read_by.append(rule.id)
                     continue
-                uses.update(d.rule.id for d in policy.by_head.get(sig, []) if may_match(d.head, cond.node))
+                node = _substitute(cond.node, fixed)
+                uses.update(d.rule.id for d in policy.by_head.get(sig, []) if may_match(d.head, node))
         uses.discard(rule.id)
         info = rules[rule.id]
         info.uses = sorted(uses)
@@ -219,6 +221,32 @@ def _dependencies(policy: Policy, rules: dict[str, RuleInfo], parameters: dict[s
         info.used_by = sorted(set(info.used_by))
     for prm in parameters.values():
         prm.read_by = sorted(set(prm.read_by))
+
+
+def _fixed_values(clause) -> dict[str, tuple]:
+    """Variables the clause fixes to a constant (`R = work_focused_interview`)."""
+    out = {}
+    for cond in clause.conds:
+        if cond.kind == "cmp":
+            left, guards = cond.node
+            if len(guards) == 1 and guards[0][0] == "=":
+                right = guards[0][1]
+                for a, b in ((left, right), (right, left)):
+                    if a[0] == "v" and b[0] in ("f", "n", "s") and not _has_variable(b):
+                        out[a[1]] = b
+    return out
+
+
+def _has_variable(t: tuple) -> bool:
+    return t[0] == "v" or (t[0] == "f" and any(_has_variable(a) for a in t[2])) or t[0] not in ("f", "n", "s")
+
+
+def _substitute(t: tuple, fixed: dict) -> tuple:
+    if t[0] == "v":
+        return fixed.get(t[1], t)
+    if t[0] == "f":
+        return ("f", t[1], tuple(_substitute(a, fixed) for a in t[2]))
+    return t
 
 
 def may_match(a: tuple, b: tuple) -> bool:
