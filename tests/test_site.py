@@ -124,7 +124,8 @@ def test_a_rule_page_shows_provision_links_window_dependencies_and_scenarios(shi
     assert "as in force on 2014-04-28" in section(windowed, "Provision")
     # a parameter page: every dated value, its citation linked as in force on the value's first day
     prm = (shipped / "parameters" / "uc_wfi_only_prescribed_age.html").read_text(encoding="utf-8")
-    assert "<td>2013-04-29</td><td>2014-04-27</td>" in prm and "<td>2014-04-28</td><td>2017-04-02</td>" in prm
+    assert '<td class="date">2013-04-29</td><td class="date">2014-04-27</td>' in prm
+    assert '<td class="date">2014-04-28</td><td class="date">2017-04-02</td>' in prm
     assert "/uksi/2013/376/regulation/91/2014-04-28" in prm
 
 
