@@ -183,7 +183,8 @@ def test_text_from_the_policy_and_scenarios_is_escaped_everywhere(tmp_path):
         f"% @pred evil/1 evil {PAYLOAD}\n"
         "evil(S) :- scenario(S), lone_parent(S).\n\n"
         f"% @rule evil.param\n% @cite Toy Act s.10 {PAYLOAD}\n% @text A parameter {PAYLOAD}.\n"
-        "param(evil_param, \"<script>alert(3)</script>\", 20000101, 99991231).\n", encoding="utf-8")
+        "param(evil_param, \"<script>alert(3)</script>\", 20000101, 99991231).\n"
+        "param(\"<script>alert(4)</script>\", 1, 20000101, 99991231).\n", encoding="utf-8")
     scenarios = tmp_path / "scenarios"
     scenarios.mkdir()
     toy = (FIXTURES / "scenarios" / "toy-lone-parent.toml").read_text(encoding="utf-8")
@@ -194,12 +195,16 @@ def test_text_from_the_policy_and_scenarios_is_escaped_everywhere(tmp_path):
     for p in pages:
         html = p.read_text(encoding="utf-8")
         assert "<script>alert" not in html and "<img" not in html and "alert(3)</script>" not in html, p
+        assert "alert(4)</script>" not in html, p
         assert len(re.findall(r"<script\b", html)) == (2 if p.name == "search.html" else 0), p
     rule = (out / "rules" / "evil.rule.html").read_text(encoding="utf-8")
     assert "Evil &lt;script&gt;alert(1)&lt;/script&gt;" in rule
     assert "https://www.legislation.gov.uk/ukpga/2012/5/section/20" in rule        # still linked
     assert "&lt;script&gt;alert(1)" in (out / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(3)" in (out / "parameters" / "evil_param.html").read_text(encoding="utf-8")
+    named = [p for p in (out / "parameters").iterdir() if "alert" in p.name]
+    assert len(named) == 1 and re.fullmatch(r"[a-z0-9_.-]+\.html", named[0].name)     # a safe file name
+    assert "&lt;script&gt;alert(4)" in named[0].read_text(encoding="utf-8")
     assert "&lt;img src=x" in rule    # the scenario's title, listed as firing the rule
     search = (out / "search.html").read_text(encoding="utf-8")
     assert "\\u003cscript\\u003ealert(1)" in search
