@@ -122,6 +122,11 @@ def test_a_rule_page_shows_provision_links_window_dependencies_and_scenarios(shi
     windowed = (shipped / "rules" / "uc.reg91a.child_aged_3_or_4.html").read_text(encoding="utf-8")
     assert "/uksi/2013/376/regulation/91A/2014-04-28" in section(windowed, "Provision")
     assert "as in force on 2014-04-28" in section(windowed, "Provision")
+    # ... and one still in force links the current text, which it encodes
+    current = (shipped / "rules" / "uc.s20_1_a.child_aged_1.html").read_text(encoding="utf-8")
+    assert "<dd>2017-04-03 to now" in section(current, "In force")
+    assert 'href="https://www.legislation.gov.uk/ukpga/2012/5/section/20"' in section(current, "Provision")
+    assert "this rule is still in force" in section(current, "Provision")
     # a parameter page: every dated value, its citation linked as in force on the value's first day
     prm = (shipped / "parameters" / "uc_wfi_only_prescribed_age.html").read_text(encoding="utf-8")
     assert '<td class="date">2013-04-29</td><td class="date">2014-04-27</td>' in prm

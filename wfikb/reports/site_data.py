@@ -144,11 +144,33 @@ def build(policy: Policy, files: list[tuple[str, str]], evaluations: list, scena
 
 
 def _rule_info(r, kind: str) -> RuleInfo:
-    start = r.window[0] if r.window else 0
-    on = dates.from_int(start) if start else None
+    window, text = r.window, r.window_text
+    if window is None and (found := body_window(r)) is not None:
+        window = found
+        text = f"{date_text(found[0])} to {'now' if found[1] == FOREVER else date_text(found[1])} " \
+               "(the commencement windows its body reads)"
+    # A window that has ended: link the text the rule was written for, as in force on its first
+    # day. A rule still in force (or always): the current text, which the rule encodes.
+    on = dates.from_int(window[0]) if window and window[0] and window[1] != FOREVER else None
     if r.clauses and all(c.is_fact for c in r.clauses):
         kind = "fact" if kind == "rule" else kind
-    return RuleInfo(r.id, r.file, r.line, r.cite, r.text, r.window_text, on, kind)
+    return RuleInfo(r.id, r.file, r.line, r.cite, r.text, text, on, kind)
+
+
+def body_window(r) -> tuple[int, int] | None:
+    """The span in which some clause of the rule can fire, from the in-force conditions of its body
+    (`in_force(S, Name)`), when every clause has one; None otherwise."""
+    spans = []
+    for c in r.clauses:
+        if c.is_fact:
+            continue
+        own = [cond.node for cond in c.conds if cond.kind == "in_force"]
+        if not own:
+            return None
+        spans.append((max(f for f, _ in own), min(t for _, t in own)))
+    if not spans:
+        return None
+    return (min(f for f, _ in spans), max(t for _, t in spans))
 
 
 def _parameters(policy: Policy, rules: dict[str, RuleInfo]) -> dict[str, Parameter]:
