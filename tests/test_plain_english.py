@@ -86,6 +86,15 @@ def test_the_checker_finds_each_kind_of_raw_identifier(policy):
     assert raw_identifiers("A child aged {A} is a child under 16; I agree.", ids, {"A"}) == []
 
 
+def test_a_placeholder_nothing_fills_is_found():
+    small = Policy.from_files([("p/a.lp", "% @rule a.param\n% @cite X s.1\n% @text The limit is {L}.\n"
+                                          "param(limit, 3, 20000101, 99991231).\n\n"
+                                          "% @rule a.rule\n% @cite X s.2\n% @text Child {C} counts.\n"
+                                          "counts(S, C) :- child(S, C).\n")])
+    assert unfilled(small.rules["a.param"]) == ["{L}"]
+    assert unfilled(small.rules["a.rule"]) == []
+
+
 def test_every_rule_text_is_free_of_raw_identifiers(policy):
     ids = identifiers(policy)
     bad = []
