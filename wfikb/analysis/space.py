@@ -256,6 +256,50 @@ class Space:
         # children of a pick are numbered by the dimension's own order: one dimension holds them all.
         return "\n".join(text) + "\n", rows
 
+    def encode(self, t: int, picks: list[int]) -> int:
+        """The profile number of date index t and one value index per dimension (inverse of decode)."""
+        s, stride = t, len(self.days)
+        for d, i in zip(self.dims, picks):
+            s += i * stride
+            stride *= len(d.values)
+        return s
+
+    def members(self, box: dict) -> list[int]:
+        """The profile numbers inside a box (axis -> allowed value indices; axis -1 is the date)."""
+        import itertools
+        axes = [sorted(box.get(-1, range(len(self.days))))] + [
+            sorted(box.get(i, range(len(d.values)))) for i, d in enumerate(self.dims)]
+        return sorted(self.encode(c[0], list(c[1:])) for c in itertools.product(*axes))
+
+    def choice_program(self) -> tuple[str, list[Symbol]]:
+        """The space as ONE symbolic profile: the solver picks one value per axis (`_pick(D, I)`, D = -1
+        the date), and one rule per input predicate turns the picks into the facts of profile 0. The
+        policy grounded with it covers every profile at once (docs/analysts.md, "One program")."""
+        rows: list[Symbol] = [Function("_axis", [Number(-1)])]
+        preds: set[tuple[str, int]] = set()
+        for t, on in enumerate(self.days):
+            rows += [Function("_val", [Number(-1), Number(t)]), Function("_today", [Number(t), Number(dates.as_int(on))])]
+            base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
+                              "ask": {"activities": list(voc.ACTIVITIES)}})
+            for sym in facts.scenario_facts(0, base):
+                if sym.name not in ("scenario", "today"):
+                    rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
+                    preds.add((sym.name, len(sym.arguments)))
+        for di, d in enumerate(self.dims):
+            rows.append(Function("_axis", [Number(di)]))
+            for vi, v in enumerate(d.values):
+                rows.append(Function("_val", [Number(di), Number(vi)]))
+                for t, on in enumerate(self.days):
+                    for sym in _value_facts(v, self.days[0], on, d.slot):
+                        rows.append(Function("_sv_" + sym.name, [Number(t), Number(di), Number(vi)] + sym.arguments[1:]))
+                        preds.add((sym.name, len(sym.arguments)))
+        text = ["1 { _pick(D, I) : _val(D, I) } 1 :- _axis(D).", "_pick(-2, 0).", "scenario(0).",
+                "today(0, Y) :- _pick(-1, T), _today(T, Y)."]
+        for name, n in sorted(preds):
+            xs = "".join(f", X{i}" for i in range(1, n))
+            text.append(f"{name}(0{xs}) :- _pick(-1, T), _pick(D, I), _sv_{name}(T, D, I{xs}).")
+        return "\n".join(text) + "\n", rows
+
     def input_predicates(self) -> set[str]:
         return {"scenario", "today"} | {n for n, _ in self._preds()}
 
