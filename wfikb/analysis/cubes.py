@@ -28,14 +28,16 @@ from wfikb.errors import PolicyError
 class Solver:
     """The symbolic profile with `parts` (program texts) grounded once, and the cube cover over it."""
 
-    def __init__(self, space: Space, parts: list[str]):
+    def __init__(self, space: Space, parts: list[str], invalid: str = ""):
+        """invalid: rules deriving `_invalid` where a profile breaks a consistency constraint; such
+        profiles are not in the space (never found, never counted)."""
         self.space = space
         gen, rows = space.choice_program()
         ctl = clingo.Control(["--models=1"], logger=lambda *_: None)
         ctl.add("base", [], gen)
         for p in parts:
             ctl.add("base", [], p)
-        ctl.add("base", [], "#show _pick/2.\n")
+        ctl.add("base", [], invalid + "#show _pick/2.\n")
         with ctl.backend() as backend:
             for sym in rows:
                 backend.add_rule([backend.add_atom(sym)])
@@ -49,8 +51,16 @@ class Solver:
                 if sa is None:
                     raise PolicyError(f"the space's axis {a} value {i} has no pick")
                 self.pick[(a, i)] = sa.literal
-        self.cubes: list[tuple[dict, object, int]] = []     # (box, signature, atom true inside it)
         self.calls = 0
+        self.valid: list[int] = []          # assumptions keeping to valid profiles
+        self.invalid_cubes: list[dict] = []
+        lit = self.literal(Function("_invalid"))
+        if lit is not None:
+            with ctl.backend() as b:
+                ok = b.add_atom()
+                b.add_rule([ok], [-lit])
+            self.invalid_cubes = [box for box, _, _ in self.cover(lit, lambda m: None, lambda sig: ok)]
+            self.valid = [-lit]
 
     def literal(self, sym) -> int | None:
         sa = self.ctl.symbolic_atoms[sym]
@@ -94,21 +104,30 @@ class Solver:
         """Assumptions keeping the pick inside box (axis -> allowed values; an axis not in box is free)."""
         return [-self.pick[(a, i)] for a, n in self.axes if a in box for i in range(n) if i not in box[a]]
 
-    def count(self, box: dict) -> int:
+    def product(self, box: dict) -> int:
         n = 1
         for a, size in self.axes:
             n *= len(box[a]) if a in box else size
+        return n
+
+    def count(self, box: dict) -> int:
+        """The valid profiles in box: its product less its overlap with each (disjoint) invalid cube."""
+        n = self.product(box)
+        for inv in self.invalid_cubes:
+            meet = {a: set(box.get(a, range(size))) & set(inv.get(a, range(size))) for a, size in self.axes}
+            if all(meet.values()):
+                n -= self.product(meet)
         return n
 
     def cover(self, target: int, signature, bad_for, order=None, on_cube=None) -> list[tuple[dict, object, dict]]:
         """Disjoint maximal cubes covering every profile where literal `target` holds.
         signature(model) -> hashable (read in the model); bad_for(sig) -> a literal true where a profile
         is not of sig. Returns [(box, signature, picks of the example profile)]."""
-        found = []
+        found, cubes = [], []
         sizes = dict(self.axes)
         order = order or [a for a, _ in self.axes]
         while True:
-            got = self.solve([target] + [-c for _, _, c in self.cubes], signature)
+            got = self.solve([target] + self.valid + [-c for c in cubes], signature)
             if got is None:
                 return found
             picks, sig = got
@@ -116,12 +135,12 @@ class Solver:
             with self.ctl.backend() as b:       # any: bad, or inside an earlier cube
                 anyb = b.add_atom()
                 b.add_rule([anyb], [bad])
-                for _, _, c in self.cubes:
+                for c in cubes:
                     b.add_rule([anyb], [c])
             box = {a: {picks[a]} for a, _ in self.axes}
             for a in order:
                 if sizes[a] > 1:
-                    box[a] = set(range(sizes[a])) - self.bad_values([anyb] + self.restrict({**box, a: set(range(sizes[a]))}), a)
+                    box[a] = set(range(sizes[a])) - self.bad_values([anyb] + self.valid + self.restrict({**box, a: set(range(sizes[a]))}), a)
             box = {a: v for a, v in box.items() if len(v) < sizes[a]}
             with self.ctl.backend() as b:       # c: true exactly inside the cube
                 c = b.add_atom()
@@ -132,7 +151,7 @@ class Solver:
                         b.add_rule([x], [self.pick[(a, i)]])
                     ins.append(x)
                 b.add_rule([c], ins)
-            self.cubes.append((box, sig, c))
+            cubes.append(c)
             found.append((box, sig, picks))
             if on_cube:
                 on_cube(self.count(box))

@@ -34,6 +34,20 @@ def _renamed(text: str, keep) -> str:
     return "\n".join(out) + "\n"
 
 
+def invalid_rules(policy) -> str:
+    """The policy's consistency constraints (`:- B.`, policy/core/consistency.lp) as `_invalid :- B.`:
+    a profile they exclude is no profile of the space (an AST rewrite of the policy's own text)."""
+    out: list[str] = []
+    pos = ast.Position("<wfikb>", 1, 1)
+    head = ast.Literal(ast.Location(pos, pos), 0, ast.SymbolicAtom(ast.Function(ast.Location(pos, pos), "_invalid", [], 0)))
+
+    def add(st):
+        if st.ast_type == ast.ASTType.Rule:
+            out.append(str(st.update(head=head)))
+    ast.parse_string("\n".join(policy.constraint_program), add)
+    return "\n".join(out) + "\n"
+
+
 def _diff_rules() -> str:
     """Over the symbolic profile 0: the outputs lost and gained, and `_changed` when any is."""
     rules = []
@@ -128,7 +142,7 @@ def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple 
                         max_children=max_children)
     keep = space.input_predicates()
     solver = Solver(space, [base_policy.plain_program_text, _renamed(changed_policy.plain_program_text, keep),
-                            _diff_rules()])
+                            _diff_rules()], invalid_rules(base_policy))
     changed_lit = solver.literal(Function("_changed"))
     found = []
     if changed_lit is not None:
@@ -141,18 +155,19 @@ def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple 
         s = space.encode(picks.get(-1, 0), [picks[i] for i in range(len(space.dims))])
         _, expect = solver.solve([solver.pick[(a, i)] for a, i in picks.items()], read)
         example = space.scenario_dict(s, expect=expect)
-        example["id"] = f"cell-{len(cells) + 1}"
         conditions = {"date": [space.days[t].isoformat() for t in sorted(box[-1])]} if -1 in box else {}
         conditions.update({space.dims[i].key: space.describe(i, vals) for i, vals in box.items() if i >= 0})
         cells.append({"count": solver.count(box), "conditions": conditions, "before": list(before),
                       "after": list(after), "edits": [], "example": example, "box": box})
     cells.sort(key=lambda c: -c["count"])
-    for c in cells:
-        c["text"] = "; ".join(f"{k}: {v if isinstance(v, str) else ' or '.join(v)}" for k, v in c["conditions"].items()) \
+    for n, c in enumerate(cells, 1):
+        c["example"]["id"] = f"cell-{n}"
+        c["text"] = ("; ".join(f"{k}: {v if isinstance(v, str) else ' or '.join(v)}" for k, v in c["conditions"].items())
+                     or "every profile") \
             + f": {_short(c['before'])} -> {_short(c['after'])}"
     if overlay is not None and cells:
         _attribute(cells, *overlay)
-    return {"profiles": space.size, "changed": sum(c["count"] for c in cells), "cells": cells,
+    return {"profiles": solver.count({}), "changed": sum(c["count"] for c in cells), "cells": cells,
             "seconds": round(time.perf_counter() - t0, 3), "solve_seconds": round(seconds, 3),
             "solver_calls": solver.calls,
             "space": {"where": space.where, "keys": list(space.keys), "dates": [d.isoformat() for d in space.days],

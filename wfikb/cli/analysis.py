@@ -134,33 +134,54 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
     sys.exit(1 if report["summary"]["changed"] else 0)
 
 
-# The space the command line covers: the circumstances of the UC groups, one child. The full
-# vocabulary (and two children) is some 3 million profiles, which the one-program diff cannot yet
-# answer in reasonable time (docs/analysts.md, "Performance and limits"); the Python API takes any.
-EXHAUSTIVE_KEYS = ("couple", "responsible_carer", "capability", "children")
+def _space_run(change, policy_dirs, on, between, where, attribute=True):
+    """The exhaustive diff of overlay `change` over the space (wfikb.analysis.exhaustive)."""
+    import datetime as dt
+    from wfikb.analysis import edits, exhaustive
+    from wfikb.analysis.space import parse_where
+    from wfikb.cli.options import policy_roots
+    from wfikb.loader import Policy
+    from wfikb.loader.source import read_roots
+    if policy_dirs[1]:
+        raise click.UsageError("--overlay is not used with --change: the overlay is the change")
+    roots = policy_roots(policy_dirs)
+    ov = edits.read(change, roots)
+    base_files = read_roots(roots)
+    base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
+    try:
+        where = parse_where(list(where))
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    result = exhaustive.diff(base, changed, on=_date(on, "--on") if on else (None if between else dt.date.today()),
+                             between=tuple(_date(d, "--between") for d in between) if between else None,
+                             where=where, overlay=(base_files, ov) if attribute else None)
+    return result
 
 
 def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty):
-    """The exhaustive diff over the bounded circumstance space (wfikb.analysis.exhaustive)."""
-    import datetime as dt
-    from wfikb.analysis import exhaustive
-    if save_examples:
-        raise click.UsageError("--save-examples is not built yet; each cell's example is in the JSON output")
-    base = load_policy(policy_dirs)
-    base_dirs, overlays = policy_dirs
-    changed = load_policy((base_dirs, tuple(overlays) + (change,)))
-    result = exhaustive.diff(base, changed, on=_date(on, "--on") if on else (None if between else dt.date.today()),
-                             between=tuple(_date(d, "--between") for d in between) if between else None,
-                             where=list(where), keys=EXHAUSTIVE_KEYS, max_children=1)
+    """`wfikb diff --exhaustive`: profiles, changed, cells (docs/analysts.md, JSON shapes)."""
+    from wfikb.analysis import examples
+    from wfikb.escape import printable
+    result = _space_run(change, policy_dirs, on, between, where)
     for cell in result["cells"]:
-        cell.pop("profiles", None)
+        cell.pop("box", None)
+    if save_examples:
+        result["examples"] = [str(p) for p in examples.save(result["cells"], save_examples, change)]
     if fmt == "json":
         click.echo(render.to_json(result, pretty), nl=False)
     else:
-        lines = [f"{result['profiles']} profiles, {result['changed']} changed, in {len(result['cells'])} cells"]
-        for cell in result["cells"]:
-            lines.append(f"- {cell['count']}: {cell.get('text', '')}")
-        click.echo(render.terminal_lines(*lines))
+        sp = result["space"]
+        lines = [f"Change: {change}, on {' .. '.join(sp['dates'][:1] + sp['dates'][1:][-1:])}, "
+                 f"{' '.join(f'{k}={v}' for k, v in sp['where'].items())}",
+                 f"{result['profiles']:,} profiles, {result['changed']:,} changed, in {len(result['cells'])} cells "
+                 f"({result['seconds']:.1f} s)"]
+        for n, cell in enumerate(result["cells"], 1):
+            md = fmt == "md"
+            lines.append(f"{'- ' if md else ''}{n}. {cell['count']:,} x {cell.get('text', '')}"
+                         f"{' [edits: ' + ', '.join(cell['edits']) + ']' if cell['edits'] else ''}")
+        for p in result.get("examples", []):
+            lines.append(f"example written: {p}")
+        click.echo("\n".join(printable(x) for x in lines) + "\n", nl=False)
     sys.exit(1 if result.get("changed") else 0)
 
 

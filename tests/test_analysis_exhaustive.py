@@ -1,0 +1,80 @@
+"""The exhaustive diff over the whole space: consistency constraints, cells' edits, saved examples, CLI.
+
+(Agreement with the engine on every profile of a sub-space: tests/test_analysis_space.py; on 10,580
+profiles: bench/exhaustive_diff.py --verify-keys, docs/analysts.md.)"""
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import wfikb
+from wfikb.analysis import edits, exhaustive
+from wfikb.analysis.space import Space
+from wfikb.engine import Engine
+from wfikb.errors import RefusedError
+from wfikb.loader import Policy, default_policy_dir
+from wfikb.loader.source import read_roots
+
+ROOT = Path(__file__).resolve().parent.parent
+THREE = ROOT / "docs" / "examples" / "overlay-three-edits.lp"
+AT3 = ROOT / "docs" / "examples" / "overlay-work-preparation-at-3.lp"
+ON = dt.date(2027, 4, 5)
+
+
+@pytest.fixture(scope="module")
+def three():
+    base_files = read_roots([default_policy_dir()])
+    ov = edits.read(THREE, [default_policy_dir()])
+    return Policy.from_files(base_files), Policy.from_files(base_files + ov.files), (base_files, ov)
+
+
+def test_profiles_the_consistency_constraints_exclude_are_not_counted_and_agree_with_the_engine(three):
+    base, changed, overlay = three
+    kw = dict(on=ON, where={"benefit": "jsa"}, keys=("couple", "lone_parent", "esa_group"), max_children=0)
+    r = exhaustive.diff(base, changed, overlay=overlay, **kw)
+    space = Space.build([base, changed], **kw)
+    # 2 x 2 x 4 combinations, but an ESA group is for ESA only and a lone parent is not in a couple: 3 left
+    evs = Engine(base).evaluate_each([space.scenario(s) for s in range(space.size)])
+    valid = [s for s, ev in enumerate(evs) if not isinstance(ev, RefusedError)]
+    assert space.size == 16 and r["profiles"] == len(valid) == 3
+    # with no jobseeker's directions every JSA profile loses its mandatory work preparation: one cell
+    assert r["changed"] == 3 and len(r["cells"]) == 1
+    cell = r["cells"][0]
+    assert "status(work_preparation,mandatory)" in cell["before"] and cell["edits"] == ["no-jobseekers-directions"]
+    assert cell["count"] == 3 and cell["example"]["claimant"]["benefit"] == "jsa"
+
+
+@pytest.mark.parametrize("benefit, edit", [("universal_credit", "work-prep-at-3"),
+                                           ("esa_income_related", "flag-support-group")])
+def test_each_cell_names_the_edit_behind_it_among_three_independent_edits(three, benefit, edit):
+    base, changed, overlay = three
+    keys = ("capability", "children") if benefit == "universal_credit" else ("esa_group",)
+    r = exhaustive.diff(base, changed, on=ON, where={"benefit": benefit}, keys=keys, max_children=1, overlay=overlay)
+    assert r["changed"] > 0
+    assert all(c["edits"] == [edit] for c in r["cells"])
+
+
+def test_the_command_covers_millions_of_profiles_and_its_saved_examples_pass_wfikb_test(tmp_path):
+    out = tmp_path / "examples"
+    run = wfikb("diff", "--change", AT3, "--exhaustive", "--on", "2027-04-05", "--save-examples", out,
+                "--format", "json")
+    assert run.code == 1, run.err                       # something changes
+    r = json.loads(run.out)
+    assert r["profiles"] > 10**6 and r["changed"] == sum(c["count"] for c in r["cells"]) > 0
+    assert all(c["edits"] == ["overlay-work-preparation-at-3"] and c["conditions"] for c in r["cells"])
+    files = sorted(out.glob("*.toml"))
+    assert len(files) == len(r["cells"]) == len(r["examples"])
+    ok = wfikb("test", out, "--overlay", AT3, "-q")
+    assert ok.code == 0 and f"{len(files)} passed, 0 failed" in ok.out, ok.out
+    # ... and every example changes: without the overlay none of their [expect] holds
+    assert f"0 passed, {len(files)} failed" in wfikb("test", out, "-q").out
+
+
+def test_the_text_output_lists_the_cells_and_a_bad_where_is_one_line():
+    run = wfikb("diff", "--change", AT3, "--exhaustive", "--on", "2027-04-05", "--where", "benefit=universal_credit",
+                "--where", "couple=true")
+    assert run.code == 1 and "profiles," in run.out and "1. " in run.out
+    assert "[edits: overlay-work-preparation-at-3]" in run.out
+    bad = wfikb("diff", "--change", AT3, "--exhaustive", "--where", "nosuchkey=1")
+    assert bad.code == 2 and "nosuchkey" in bad.err and "Traceback" not in bad.err
