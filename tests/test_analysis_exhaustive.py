@@ -15,6 +15,7 @@ from wfikb.engine import Engine
 from wfikb.errors import RefusedError
 from wfikb.loader import Policy, default_policy_dir
 from wfikb.loader.source import read_roots
+from wfikb.scenario import from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 THREE = ROOT / "docs" / "examples" / "overlay-three-edits.lp"
@@ -78,3 +79,55 @@ def test_the_text_output_lists_the_cells_and_a_bad_where_is_one_line():
     assert "[edits: overlay-work-preparation-at-3]" in run.out
     bad = wfikb("diff", "--change", AT3, "--exhaustive", "--where", "nosuchkey=1")
     assert bad.code == 2 and "nosuchkey" in bad.err and "Traceback" not in bad.err
+
+
+AET = ROOT / "docs" / "examples" / "overlay-aet-raised.lp"
+PROPERTIES = ROOT / "docs" / "examples" / "properties.lp"
+
+
+def test_raising_the_aet_over_the_whole_space_loses_no_requirement_and_adds_some_with_witnesses():
+    ok = wfikb("check", "--change", AET, "--no-lost-requirements", "--on", "2027-06-01", "--format", "json")
+    assert ok.code == 0, ok.err
+    r = json.loads(ok.out)
+    assert r["result"] == "PASS" and r["profiles"] > 10**6 and r["changed"] > 0 and r["violations"] == 0
+    fail = wfikb("check", "--change", AET, "--no-new-requirements", "--on", "2027-06-01", "--format", "json")
+    assert fail.code == 1
+    f = json.loads(fail.out)
+    assert f["result"] == "FAIL" and f["violations"] == f["changed"] == r["changed"]
+    w = f["witnesses"][0]
+    # the witness: work search was voluntary under the AET and becomes mandatory, both reasons given
+    move = next(d for d in w["moves"] if d["activity"] == "work_search")
+    assert (move["before"], move["after"]) == ("voluntary", "mandatory")
+    assert move["because_before"]["rule"] == "uc.reg99_6.aet.no_search_or_availability"
+    # each cell is caused by the edit of its household: single claimants 20 hours, couples 32
+    for wit in f["witnesses"]:
+        couple = wit["scenario_file"]["claimant"].get("couple", False)
+        assert wit["cell"]["edits"] == ["aet-32-hours-couple" if couple else "aet-20-hours-single"]
+    base = Engine(Policy.load([default_policy_dir()])).evaluate(from_dict(w["scenario_file"]))
+    after = Engine(Policy.load([default_policy_dir(), AET])).evaluate(from_dict(w["scenario_file"]))
+    assert (base.model.status("work_search"), after.model.status("work_search")) == ("voluntary", "mandatory")
+
+
+def test_a_broken_overlay_fails_the_gate_over_the_space_with_a_witness_left_without_a_group(tmp_path):
+    broken = tmp_path / "broken.lp"
+    broken.write_text("% @disable uc.s22.not_within_s19_to_s21\n")
+    run = wfikb("check", "--change", broken, "--no-lost-requirements", "--on", "2027-06-01", "--where", "couple=false")
+    assert run.code == 1 and run.out.startswith("FAIL: --no-lost-requirements over ")
+    assert "PROBLEM after the change: The claimant receives Universal Credit, but no rule placed them in a regime" \
+        in run.out, run.out
+
+
+def test_check_properties_on_the_command_line_passes_the_shipped_policy_and_catches_a_broken_overlay(tmp_path):
+    ok = wfikb("check", "--properties", PROPERTIES, "--on", "2027-06-01")
+    assert ok.code == 0 and ok.out.startswith("PASS: ") and "PASS  uc_exactly_one_group" in ok.out, ok.out + ok.err
+    broken = tmp_path / "broken.lp"
+    broken.write_text("% @disable uc.s22.not_within_s19_to_s21\n")
+    run = wfikb("check", "--properties", PROPERTIES, "--on", "2027-06-01", "--overlay", broken, "--format", "json")
+    assert run.code == 1
+    r = json.loads(run.out)
+    prop = next(p for p in r["properties"] if p["name"] == "uc_exactly_one_group")
+    assert prop["result"] == "FAIL" and prop["violations"] > 0
+    ev = Engine(Policy.load([default_policy_dir(), broken]), refuse_broken=False).evaluate(from_dict(prop["witness"]))
+    assert ev.model.regime() is None
+    bad = wfikb("check", "--properties", tmp_path / "missing.lp")
+    assert bad.code == 2 and "missing.lp" in bad.err and "Traceback" not in bad.err

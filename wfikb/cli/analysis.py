@@ -155,6 +155,7 @@ def _space_run(change, policy_dirs, on, between, where, attribute=True):
     result = exhaustive.diff(base, changed, on=_date(on, "--on") if on else (None if between else dt.date.today()),
                              between=tuple(_date(d, "--between") for d in between) if between else None,
                              where=where, overlay=(base_files, ov) if attribute else None)
+    result["policies"] = (base, changed)
     return result
 
 
@@ -163,6 +164,7 @@ def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pre
     from wfikb.analysis import examples
     from wfikb.escape import printable
     result = _space_run(change, policy_dirs, on, between, where)
+    result.pop("policies")
     for cell in result["cells"]:
         cell.pop("box", None)
     if save_examples:
@@ -187,39 +189,75 @@ def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pre
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--change", "change", metavar="OVERLAY", required=True, help="The overlay to check.")
+@click.option("--change", "change", metavar="OVERLAY", help="The overlay to check.")
 @click.option("--no-new-requirements", "new", is_flag=True, help="FAIL if any scenario gains a requirement.")
 @click.option("--no-lost-requirements", "lost", is_flag=True, help="FAIL if any scenario loses a requirement.")
-@click.option("--on", "on", metavar="DATE", help="Every scenario's date replaced by DATE (others kept).")
+@click.option("--properties", "props", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Check the properties (clingo constraints over outcomes) in FILE over the whole space.")
+@click.option("--on", "on", metavar="DATE", help="With PATHS: every scenario's date replaced by DATE; without: the law on DATE.")
+@click.option("--between", nargs=2, metavar="D1 D2", help="Without PATHS: dates from D1 to D2.")
+@click.option("--where", multiple=True, metavar="KEY=VALUE", help="Without PATHS: fix a circumstance (repeatable).")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @pretty_option
 @policy_option
-def check(paths, change, new, lost, on, fmt, pretty, policy_dirs):
-    """Directional gate: PASS, or FAIL with the witness scenarios and both explanations.
+def check(paths, change, new, lost, props, on, between, where, fmt, pretty, policy_dirs):
+    """Directional gate or properties: PASS, or FAIL with witness scenarios (and both explanations).
 
     A requirement is an asked activity becoming mandatory, or a Universal Credit regime moving up
     no_work_related_requirements -> work_focused_interview -> work_preparation ->
-    all_work_related_requirements. Without PATHS, the whole circumstance space is checked when
-    wfikb.analysis.exhaustive is installed. Exit status 0 PASS, 1 FAIL, 2 bad input.
+    all_work_related_requirements. With PATHS the scenarios there are checked; without, the whole
+    bounded circumstance space (as `wfikb diff --exhaustive`). Exit status 0 PASS, 1 FAIL, 2 bad input.
 
     \b
-    Example:
+    Examples:
       wfikb check --change docs/examples/overlay-work-preparation-at-3.lp --no-new-requirements scenarios
+      wfikb check --change docs/examples/overlay-aet-raised.lp --no-lost-requirements --on 2027-06-01
+      wfikb check --properties docs/examples/properties.lp --on 2027-06-01
     """
     from wfikb.analysis import gate
     from wfikb.escape import printable
+    if props:
+        if change or new or lost or paths:
+            raise click.UsageError("--properties goes alone (with --on/--between/--where), not with --change or PATHS")
+        _properties(props, policy_dirs, on, between, where, fmt, pretty)
+        return
+    if not change:
+        raise click.UsageError("give --change OVERLAY with a direction, or --properties FILE")
     if new == lost:
         raise click.UsageError("give one of --no-new-requirements or --no-lost-requirements")
     direction = gate.NEW if new else gate.LOST
-    if not paths:
-        raise click.UsageError("give the scenario files or folders to check (PATHS); the directional check "
-                               "over the whole circumstance space is not built yet (use diff --exhaustive)")
-    result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None,
-                                full=fmt == "json"), direction)
+    if paths:
+        if between or where:
+            raise click.UsageError("--between and --where check the whole space: give no PATHS")
+        result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None,
+                                    full=fmt == "json"), direction)
+    else:
+        diffed = _space_run(change, policy_dirs, on, between, where)
+        base, changed = diffed.pop("policies")
+        result = gate.check_space(diffed, base, changed, direction)
     if fmt == "json":
         click.echo(render.to_json(result, pretty), nl=False)
     else:
         click.echo("\n".join(printable(x) for x in gate.text(result).split("\n")), nl=False)
+    sys.exit(0 if result["result"] == "PASS" else 1)
+
+
+def _properties(path, policy_dirs, on, between, where, fmt, pretty):
+    import datetime as dt
+    from wfikb.analysis import properties
+    from wfikb.analysis.space import parse_where
+    from wfikb.escape import printable
+    try:
+        where = parse_where(list(where))
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    result = properties.check(load_policy(policy_dirs), path,
+                              on=_date(on, "--on") if on else (None if between else dt.date.today()),
+                              between=tuple(_date(d, "--between") for d in between) if between else None, where=where)
+    if fmt == "json":
+        click.echo(render.to_json(result, pretty), nl=False)
+    else:
+        click.echo("\n".join(printable(x) for x in properties.text(result, path).split("\n")), nl=False)
     sys.exit(0 if result["result"] == "PASS" else 1)
 
 
