@@ -1,6 +1,6 @@
 """The bounded circumstance space: the vocabulary's values, with dates and numbers cut into bands.
 
-Bands are read off the loaded policies, never a hand-kept list (`thresholds`): a small dataflow over
+Bands are read off the loaded policies, never a hand-kept list (`wfikb.thresholds.compared_values`): a small dataflow over
 the clauses follows each derived quantity (a date's years/months/days since, its date_of, a money,
 hours or int input) through the heads that carry it, and collects every constant or parameter value
 (param/4, all dates) it is compared with. A threshold t cuts the quantity at t and t+1, so `<`, `<=`,
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from clingo import Function, Number, Symbol
 
 from wfikb import dates, facts, vocabulary as voc
-from wfikb.analysis.thresholds import thresholds
+from wfikb.thresholds import compared_values as thresholds
 from wfikb.scenario import Scenario, from_dict
 
 # The keys that vary by default, per benefit (the rest absent). Bands and values are derived; which
