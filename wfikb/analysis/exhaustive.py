@@ -164,7 +164,7 @@ def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple 
         c["example"]["id"] = f"cell-{n}"
         c["text"] = ("; ".join(f"{k}: {v if isinstance(v, str) else ' or '.join(v)}" for k, v in c["conditions"].items())
                      or "every profile") \
-            + f": {_short(c['before'])} -> {_short(c['after'])}"
+            + f": {moves(c['before'], c['after'])}"
     if overlay is not None and cells:
         _attribute(cells, *overlay)
     return {"profiles": solver.count({}), "changed": sum(c["count"] for c in cells), "cells": cells,
@@ -193,13 +193,25 @@ def _attribute(cells: list[dict], base_files, overlay) -> None:
             c["edits_minimal"] = False
 
 
-def _short(outputs) -> str:
-    """The regime when it changes (plus how many other outputs change), else the outputs."""
-    regimes = [o for o in outputs if o.startswith("regime(")]
-    if regimes:
-        rest = len(outputs) - len(regimes)
-        return ", ".join(regimes) + (f" (+{rest} more)" if rest else "")
-    return ", ".join(outputs) or "-"
+def moves(before, after) -> str:
+    """A cell's change in words: the regime, then each activity's status, before -> after; the other
+    outputs (sanction risks, conclusions) counted."""
+    import re
+    pat = re.compile(r"^(regime|status)\((?:(\w+),)?(\w+)\)$")
+    sides = [{}, {}]
+    rest = 0
+    for side, outs in zip(sides, (before, after)):
+        for o in outs:
+            m = pat.match(o)
+            if m:
+                side[m.group(2) or "regime"] = m.group(3)
+            else:
+                rest += 1
+    keys = sorted(set(sides[0]) | set(sides[1]), key=lambda k: (k != "regime", k))
+    parts = [f"{k}: {sides[0].get(k, 'none')} -> {sides[1].get(k, 'none')}" for k in keys]
+    if rest:
+        parts.append(f"{rest} other output{'s' if rest > 1 else ''}")
+    return ", ".join(parts)
 
 
 def main(argv=None):

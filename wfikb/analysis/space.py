@@ -310,11 +310,31 @@ class Space:
     def describe(self, di: int, picks: set[int]) -> str | list[str]:
         d = self.dims[di]
         vals = sorted(picks)
+        if d.slot:
+            return _describe_child(d, picks)
         if d.ordered and len(vals) > 1 and vals == list(range(vals[0], vals[-1] + 1)):
             return f"{d.values[vals[0]].label} .. {d.values[vals[-1]].label}"
         if len(vals) > len(d.values) / 2:
             return "any except " + " or ".join(d.values[i].label for i in range(len(d.values)) if i not in picks)
         return [d.values[i].label for i in vals]
+
+
+def _describe_child(d: Dim, picks: set[int]) -> list[str]:
+    """A child slot's values in words: 'none', then runs of neighbouring age bands, foster or not."""
+    bands = (len(d.values) - 1) // 2          # values: none, each band, each band fostered
+    plain = {i for i in picks if 1 <= i <= bands}
+    foster = {i - bands for i in picks if i > bands}
+    out = ["none"] if 0 in picks else []
+    for ages, how in ((plain & foster, ""), (plain - foster, ", not foster"), (foster - plain, ", foster")):
+        run: list[int] = []
+        for i in sorted(ages) + [None]:
+            if run and (i is None or i != run[-1] + 1):
+                first, last = d.values[run[0]].label, d.values[run[-1]].label
+                out.append((first if len(run) == 1 else f"{first} .. {last}") + how)
+                run = []
+            if i is not None:
+                run.append(i)
+    return out
 
 
 def _shift(frag: dict, base: dt.date, on: dt.date) -> dict:
