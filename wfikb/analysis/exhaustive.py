@@ -226,10 +226,14 @@ def main(argv=None):
     ap.add_argument("--keys", nargs="*", default=None, help="claimant keys that vary (default: per benefit)")
     ap.add_argument("--children", type=int, default=2, help="child slots (default 2)")
     a = ap.parse_args(argv)
-    base = Policy.load([default_policy_dir()])
-    changed = Policy.load([default_policy_dir(), Path(a.overlay)])
+    from wfikb.analysis import edits
+    from wfikb.loader.source import read_roots
+    base_files = read_roots([default_policy_dir()])
+    ov = edits.read(Path(a.overlay), [default_policy_dir()])
+    base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
     where = dict(w.split("=", 1) for w in a.where)
-    r = diff(base, changed, on=a.on or dt.date.today(), where=where, keys=a.keys, max_children=a.children)
+    r = diff(base, changed, on=a.on or dt.date.today(), where=where, keys=a.keys, max_children=a.children,
+             overlay=(base_files, ov))
     for c in r["cells"]:
         c.pop("box")
     print(json.dumps(r, indent=2))
