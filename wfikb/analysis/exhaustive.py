@@ -175,8 +175,9 @@ def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple 
 
 
 def _order(space: Space) -> list[int]:
-    """Axes widened first-to-last: the date, then the dimensions with the fewest values (they merge most)."""
-    return [-1] + sorted(range(len(space.dims)), key=lambda i: len(space.dims[i].values))
+    """Axes widened first-to-last: the date, then the dimensions with the most values (measured: fewer
+    cells than fewest-first or the declared order on the example overlays)."""
+    return [-1] + sorted(range(len(space.dims)), key=lambda i: -len(space.dims[i].values))
 
 
 def _attribute(cells: list[dict], base_files, overlay) -> None:
