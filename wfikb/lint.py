@@ -11,7 +11,9 @@ Each finding is one line `FILE:LINE: finding`. Checks (docs/robustness.md):
   negated, comparisons no value satisfies (`A < 3, A > 5`, `2 > 3`);
 - parameters: each name's dated values (`param/4`) without overlaps or gaps; a deliberate gap is
   marked `% @gap REASON` in the block of the value that follows it;
-- `@in_force` windows well formed (dates, order) and only on rules whose head starts with S.
+- `@in_force` windows well formed (dates, order) and only on rules whose head starts with S;
+- overlays (`--overlay`): `@edit` headers, every `@disable` naming a rule, parameters the policy has,
+  no overlapping windows within the overlay (its values override the policy's, so those are no overlap).
 
 The loader's own errors (docs/authoring.md) are reported as findings too.
 """
