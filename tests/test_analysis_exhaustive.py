@@ -131,3 +131,16 @@ def test_check_properties_on_the_command_line_passes_the_shipped_policy_and_catc
     assert ev.model.regime() is None
     bad = wfikb("check", "--properties", tmp_path / "missing.lp")
     assert bad.code == 2 and "missing.lp" in bad.err and "Traceback" not in bad.err
+
+
+def test_bad_input_to_the_space_commands_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "bad-properties.lp"
+    bad.write_text("foo(.\n")
+    for args, expected in (
+            (("check", "--properties", bad), "bad-properties.lp: not valid clingo syntax"),
+            (("diff", "--change", AT3, "--exhaustive", "--where", "couple=maybe"),
+             "--where couple: expected true or false; got 'maybe'"),
+            (("check", "--properties", PROPERTIES, "--where", "earnings_monthly=abc"),
+             "--where earnings_monthly: expected a number; got 'abc'")):
+        run = wfikb(*args)
+        assert run.code == 2 and expected in run.err and run.err.count("\n") == 1 and not run.out, run.err

@@ -51,7 +51,7 @@ def _rewrite(text: str, source: str) -> tuple[str, list[str]]:
         else:
             raise PolicyError(f"{source}: line {stm.location.begin.line}: expected rules and constraints only")
     try:
-        ast.parse_string(text, add)
+        ast.parse_string(text, add, logger=lambda *_: None)
     except RuntimeError:
         raise PolicyError(f"{source}: not valid clingo syntax") from None
     return "\n".join(out) + "\n", names

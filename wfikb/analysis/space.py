@@ -157,16 +157,20 @@ def parse_where(pairs) -> dict:
         f = decl.get(k)
         if f is None or f.kind == "children":
             raise ValueError(f"--where {k}: expected a claimant key of the vocabulary")
-        if not isinstance(v, str):
-            out[k] = v
-        elif f.kind == "bool":
-            out[k] = v.lower() in ("true", "yes", "1")
-        elif f.kind in ("int",):
-            out[k] = int(v)
-        elif f.kind in ("money", "hours"):
-            out[k] = float(v)
-        else:
-            out[k] = v
+        try:
+            if not isinstance(v, str):
+                out[k] = v
+            elif f.kind == "bool":
+                out[k] = {"true": True, "yes": True, "false": False, "no": False}[v.lower()]
+            elif f.kind in ("int",):
+                out[k] = int(v)
+            elif f.kind in ("money", "hours"):
+                out[k] = float(v)
+            else:
+                out[k] = v
+        except (KeyError, ValueError):
+            raise ValueError(f"--where {k}: expected {'true or false' if f.kind == 'bool' else 'a number'}; "
+                             f"got {v!r}") from None
     return out
 
 
