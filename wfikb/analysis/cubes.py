@@ -13,8 +13,9 @@ set of its values. Cover loop:
    profile with the target is left outside the cubes.
 
 Every profile where the target holds lies in exactly one cube, every profile of a cube has the cube's
-signature, and a cube's count is the product of its value sets (the space is a product of its axes,
-no profile excluded), so the counts are exact. No Python loop over profiles.
+signature, and a cube's count is the product of its value sets less its overlap with the cubes of
+profiles the consistency constraints exclude (covered the same way, once), so the counts are exact.
+No Python loop over profiles.
 """
 from __future__ import annotations
 
