@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from clingo import Function
+
 from conftest import wfikb
 from wfikb.analysis import edits, exhaustive
 from wfikb.analysis.space import Space
@@ -144,3 +146,36 @@ def test_bad_input_to_the_space_commands_is_one_line_and_exit_2(tmp_path):
              "--where earnings_monthly: expected a number; got 'abc'")):
         run = wfikb(*args)
         assert run.code == 2 and expected in run.err and run.err.count("\n") == 1 and not run.out, run.err
+
+
+def test_the_law_on_two_dates_over_the_space_agrees_with_the_engine_on_every_profile():
+    base = Policy.load([default_policy_dir()])
+    d1, d2 = dt.date(2017, 4, 2), dt.date(2017, 4, 3)
+    kw = dict(keys=("capability", "children"), max_children=1, where={"responsible_carer": "true"})
+    r = exhaustive.diff(base, base, dates=(d1, d2), **kw)
+    space = Space.build([base], dates=(d1, d2), **kw)
+    assert r["profiles"] == space.size and r["space"]["dates"] == ["2017-04-02", "2017-04-03"]
+
+    def outs(ev):
+        return {str(Function(a.name, a.arguments[1:])) for a in ev.model.outputs()}
+    # one profile, its dates fixed, evaluated on each date
+    on_d1 = [from_dict({**space.scenario_dict(s), "date": "2017-04-02"}) for s in range(space.size)]
+    engine = Engine(base)
+    before, after = engine.evaluate_batch(on_d1), engine.evaluate_batch([space.scenario(s) for s in range(space.size)])
+    expected = {s: (sorted(outs(b) - outs(a)), sorted(outs(a) - outs(b)))
+                for s, (b, a) in enumerate(zip(before, after)) if outs(b) != outs(a)}
+    got = {s: (c["before"], c["after"]) for c in r["cells"] for s in space.members(c["box"])}
+    assert got == expected and r["changed"] == len(expected) > 0
+    # the child-age change of 3 April 2017: a child aged 2 moves from the WFI-only group to work preparation
+    assert any("regime(work_focused_interview)" in c["before"] and "regime(work_preparation)" in c["after"]
+               for c in r["cells"])
+
+
+def test_the_command_line_dates_diff_over_the_space_saves_examples_that_pass_wfikb_test(tmp_path):
+    run = wfikb("diff", "--from-date", "2017-04-02", "--to-date", "2017-04-03", "--exhaustive", "--where",
+                "couple=false", "--where", "earnings_monthly=0", "--save-examples", tmp_path, "--format", "json")
+    assert run.code == 1, run.err
+    r = json.loads(run.out)
+    assert r["changed"] == sum(c["count"] for c in r["cells"]) > 0 and all(c["edits"] == [] for c in r["cells"])
+    ok = wfikb("test", tmp_path, "-q")
+    assert ok.code == 0 and f"{len(r['cells'])} passed, 0 failed" in ok.out, ok.out

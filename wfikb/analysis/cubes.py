@@ -44,7 +44,7 @@ class Solver:
                 backend.add_rule([backend.add_atom(sym)])
         ctl.ground([("base", [])])
         self.ctl = ctl
-        self.axes = [(-1, len(space.days))] + [(i, len(d.values)) for i, d in enumerate(space.dims)]
+        self.axes = [(-1, space.ndates)] + [(i, len(d.values)) for i, d in enumerate(space.dims)]
         self.pick: dict[tuple[int, int], int] = {}
         for a, n in self.axes:
             for i in range(n):

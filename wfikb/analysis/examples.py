@@ -41,14 +41,16 @@ def to_toml(example: dict, comment: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def save(cells: list[dict], folder: str | Path, overlay: str) -> list[Path]:
+def save(cells: list[dict], folder: str | Path, overlay: str | None) -> list[Path]:
     """Write cell-N.toml per cell into folder (made if missing); the paths written."""
     folder = Path(folder)
     texts = []
     for n, cell in enumerate(cells, 1):
-        head = (f"Example of cell {n} of `wfikb diff --change {overlay} --exhaustive` ({cell['count']} profiles):\n"
+        run = f"--change {overlay}" if overlay else "--from-date D1 --to-date D2"
+        head = (f"Example of cell {n} of `wfikb diff {run} --exhaustive` ({cell['count']} profiles):\n"
                 f"{cell.get('text', '')}\nedits: {', '.join(cell.get('edits') or []) or '-'}\n"
-                f"[expect] holds under the changed policy: wfikb test THIS_FILE --overlay {overlay}")
+                f"[expect] holds under the changed policy: wfikb test THIS_FILE"
+                + (f" --overlay {overlay}" if overlay else " (the law on its date, D2)"))
         texts.append((folder / f"cell-{n}.toml", to_toml(cell["example"], head)))
     try:
         folder.mkdir(parents=True, exist_ok=True)

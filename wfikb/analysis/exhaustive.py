@@ -134,13 +134,16 @@ def _expect_reader(solver: Solver, activities):
 
 
 def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple | None = None,
-         where: dict | None = None, keys=None, max_children: int = 2, overlay=None, progress=None) -> dict:
+         where: dict | None = None, keys=None, max_children: int = 2, overlay=None, progress=None,
+         dates: tuple | None = None) -> dict:
     """Exhaustive diff of two loaded policies over the banded space, in one clingo program (see
-    docs/analysts.md). overlay: (base files, `edits.Overlay`) to attribute each cell to its edits."""
+    docs/analysts.md). overlay: (base files, `edits.Overlay`) to attribute each cell to its edits.
+    dates=(D1, D2): the law on D1 against the law on D2 (base_policy is changed_policy), every profile's
+    dates absolute: the changed version reads the same profile's facts on D2 (`Space.choice_program`)."""
     t0 = time.perf_counter()
     space = Space.build([base_policy, changed_policy], on=on, between=between, where=where, keys=keys,
-                        max_children=max_children)
-    keep = space.input_predicates()
+                        max_children=max_children, dates=dates)
+    keep = set() if dates else space.input_predicates()
     solver = Solver(space, [base_policy.plain_program_text, _renamed(changed_policy.plain_program_text, keep),
                             _diff_rules()], invalid_rules(base_policy))
     changed_lit = solver.literal(Function("_changed"))

@@ -104,9 +104,10 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
     if bool(change) == bool(from_date or to_date):
         raise click.UsageError("give --change OVERLAY, or --from-date D1 --to-date D2")
     if exhaustive:
-        if not change:
-            raise click.UsageError("--exhaustive needs --change OVERLAY")
-        _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty)
+        if not change and (on or between):
+            raise click.UsageError("--on and --between go with --change (the dates are --from-date and --to-date)")
+        dates = None if change else (_date(from_date or "", "--from-date"), _date(to_date or "", "--to-date"))
+        _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty, dates)
         return
     if between or where or save_examples:
         raise click.UsageError("--between, --where and --save-examples go with --exhaustive")
@@ -134,24 +135,29 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
     sys.exit(1 if report["summary"]["changed"] else 0)
 
 
-def _space_run(change, policy_dirs, on, between, where, attribute=True):
-    """The exhaustive diff of overlay `change` over the space (wfikb.analysis.exhaustive)."""
+def _space_run(change, policy_dirs, on, between, where, attribute=True, dates=None):
+    """The exhaustive diff of overlay `change` (or of the law on dates=(D1, D2)) over the space."""
     import datetime as dt
     from wfikb.analysis import edits, exhaustive
     from wfikb.analysis.space import parse_where
     from wfikb.cli.options import policy_roots
     from wfikb.loader import Policy
     from wfikb.loader.source import read_roots
+    try:
+        where = parse_where(list(where))
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if dates:
+        policy = load_policy(policy_dirs)
+        result = exhaustive.diff(policy, policy, dates=dates, where=where)
+        result["policies"] = (policy, policy)
+        return result
     if policy_dirs[1]:
         raise click.UsageError("--overlay is not used with --change: the overlay is the change")
     roots = policy_roots(policy_dirs)
     ov = edits.read(change, roots)
     base_files = read_roots(roots)
     base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
-    try:
-        where = parse_where(list(where))
-    except ValueError as e:
-        raise click.UsageError(str(e)) from None
     result = exhaustive.diff(base, changed, on=_date(on, "--on") if on else (None if between else dt.date.today()),
                              between=tuple(_date(d, "--between") for d in between) if between else None,
                              where=where, overlay=(base_files, ov) if attribute else None)
@@ -159,11 +165,11 @@ def _space_run(change, policy_dirs, on, between, where, attribute=True):
     return result
 
 
-def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty):
+def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty, dates=None):
     """`wfikb diff --exhaustive`: profiles, changed, cells (docs/analysts.md, JSON shapes)."""
     from wfikb.analysis import examples
     from wfikb.escape import printable
-    result = _space_run(change, policy_dirs, on, between, where)
+    result = _space_run(change, policy_dirs, on, between, where, dates=dates)
     result.pop("policies")
     for cell in result["cells"]:
         cell.pop("box", None)
@@ -173,8 +179,9 @@ def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pre
         click.echo(render.to_json(result, pretty), nl=False)
     else:
         sp = result["space"]
-        lines = [f"Change: {change}, on {' .. '.join(sp['dates'][:1] + sp['dates'][1:][-1:])}, "
-                 f"{' '.join(f'{k}={v}' for k, v in sp['where'].items())}",
+        what = (f"Change: {change}, on {' .. '.join(sp['dates'][:1] + sp['dates'][1:][-1:])}" if change else
+                f"Law on {sp['dates'][0]} -> law on {sp['dates'][-1]} (each profile's dates fixed)")
+        lines = [f"{what}, {' '.join(f'{k}={v}' for k, v in sp['where'].items())}",
                  f"{result['profiles']:,} profiles, {result['changed']:,} changed, in {len(result['cells'])} cells "
                  f"({result['seconds']:.1f} s)"]
         for n, cell in enumerate(result["cells"], 1):
