@@ -283,10 +283,12 @@ def test_diff_exhaustive_counts_the_changed_profiles_in_cells_and_exits_1():
                 "--on", "2027-04-05", "--where", "benefit=universal_credit", "--format", "json")
     assert run.code == 1, run.err
     r = run.json()
-    assert (r["profiles"], r["changed"]) == (460, 18)
-    assert sum(c["count"] for c in r["cells"]) == r["changed"]
-    ages = {a for c in r["cells"] for a in c["conditions"]["child1"]}
-    assert ages == {"aged 2 (730-1094 days)", "aged 3 (1095-1460 days)"}, ages
+    # the default UC keys, two child slots: millions of profiles (exactness: tests/test_analysis_space.py)
+    assert r["profiles"] > 10**6 and 0 < r["changed"] == sum(c["count"] for c in r["cells"])
+    # every cell is about a child of 2 or 3 in one slot (the overlay moves nothing else)
+    moved = {"aged 2 (730-1094 days), not foster", "aged 3 (1095-1460 days), not foster"}
+    assert all(any(c["conditions"].get(slot) and set(c["conditions"][slot]) <= moved for slot in ("child1", "child2"))
+               for c in r["cells"]), [c["conditions"] for c in r["cells"]]
 
 
 def test_docs_analysts_shows_the_real_output_of_overlay_show():

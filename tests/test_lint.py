@@ -88,3 +88,28 @@ def test_the_shipped_policy_has_no_lint_findings():
 def test_the_shipped_example_overlay_has_no_lint_findings():
     r = wfikb("lint", "--overlay", ROOT / "docs" / "examples" / "overlay-work-preparation-at-3.lp")
     assert (r.code, r.out) == (0, "lint: no findings\n")
+
+
+def test_lint_overlay_checks_the_edits_of_an_overlay(tmp_path):
+    overlay = tmp_path / "bad-overlay.lp"
+    overlay.write_text(
+        "% @edit e1\n% @title A bad edit\n% @cite Hypothetical (not law)\n% @disable no.such.rule\n"
+        "% @rule whatif.a\n% @cite x\nparam(uc_aet_hours_sngle, 2000, 20270401, 99991231).\n"
+        "% @rule whatif.b\n% @cite y\n% @text z\nparam(uc_aet_hours_single, 2000, 20270401, 20280101).\n"
+        "param(uc_aet_hours_single, 2100, 20271201, 99991231).\n")
+    r = wfikb("lint", "--overlay", overlay)
+    assert r.code == 1
+    lines = r.out.splitlines()
+    name = str(overlay)
+    assert f"{name}:4: @disable no.such.rule: no rule with that id in the policy" in lines
+    assert f"{name}:7: param uc_aet_hours_sngle: the policy has no parameter of that name" in lines
+    assert f"{name}:12: param uc_aet_hours_single: from 20271201 overlaps the value at {name}:11 (in force to 20280101)" in lines
+    assert f"{name}:5: rule whatif.a: no @text" in lines
+    # the edit header's @title and @cite are the edit's, and overriding a shipped parameter is no overlap
+    assert not [x for x in lines if "@title" in x or "@cite" in x or "policy/uc/parameters.lp" in x]
+
+
+@pytest.mark.parametrize("overlay", sorted((ROOT / "docs" / "examples").glob("overlay*.lp")), ids=lambda p: p.name)
+def test_every_example_overlay_has_no_lint_findings(overlay):
+    r = wfikb("lint", "--overlay", overlay)
+    assert (r.code, r.out) == (0, "lint: no findings\n")

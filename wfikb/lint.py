@@ -11,7 +11,9 @@ Each finding is one line `FILE:LINE: finding`. Checks (docs/robustness.md):
   negated, comparisons no value satisfies (`A < 3, A > 5`, `2 > 3`);
 - parameters: each name's dated values (`param/4`) without overlaps or gaps; a deliberate gap is
   marked `% @gap REASON` in the block of the value that follows it;
-- `@in_force` windows well formed (dates, order) and only on rules whose head starts with S.
+- `@in_force` windows well formed (dates, order) and only on rules whose head starts with S;
+- overlays (`--overlay`): `@edit` headers, every `@disable` naming a rule, parameters the policy has,
+  no overlapping windows within the overlay (its values override the policy's, so those are no overlap).
 
 The loader's own errors (docs/authoring.md) are reported as findings too.
 """
@@ -48,6 +50,7 @@ class Block:
     line: int
     id: str | None = None
     tags: dict = field(default_factory=dict)
+    edit: bool = False      # an overlay's `@edit` header, not a rule block
 
 
 @dataclass
@@ -63,25 +66,56 @@ class Stmt:
     param: tuple | None = None                     # ground param(Name, V, From, To)
 
 
-def lint(roots: list[Path]) -> list[str]:
-    files = _read(roots)
+def lint(roots: list[Path], overlays: int = 0) -> list[str]:
+    """Findings over the policy read from roots; the last `overlays` roots are overlays: their
+    parameters override the policy's for their windows (so only overlaps within one overlay, and
+    names the policy does not have, are findings), and each `@disable` must name a rule."""
+    layers = [_read([r]) for r in roots]
+    files = [f for layer in layers for f in layer]
+    overlay_files = {name for layer in layers[len(layers) - overlays:] for name, _ in layer} if overlays else set()
     findings: list[str] = []
     try:
         Policy(with_core_checks(files))
     except PolicyError as e:
-        findings.append(str(e))
+        if not (overlays and "@disable" in str(e)):     # each unknown @disable is its own finding below
+            findings.append(str(e))
     disabled = {rid for _, text in files for rid in DISABLE_RE.findall(text)}
-    blocks, stmts, outputs = [], [], set(OUTPUTS)
+    blocks, stmts, outputs, written = [], [], set(OUTPUTS), []
     for name, text in files:
         b, s, o = _parse(name, text, findings)
         blocks += b
+        written += s
         stmts += [x for x in s if not (x.block and x.block.id in disabled)]
         outputs |= o
     findings += _annotations(blocks)
     findings += _predicates(stmts, outputs)
     findings += _never_fire(stmts)
-    findings += _parameters(stmts)
+    findings += _parameters([s for s in stmts if s.file not in overlay_files])
+    if overlays:
+        findings += _overlay(files, overlay_files, blocks, written)
     return findings
+
+
+def _overlay(files, overlay_files: set, blocks: list[Block], stmts: list[Stmt]) -> list[str]:
+    """An overlay's own checks: @disable names a rule, parameters exist, windows within it overlap not."""
+    out = []
+    ids = {b.id for b in blocks if not b.edit}
+    disabled = {rid for _, text in files for rid in DISABLE_RE.findall(text)}
+    for name, text in files:
+        if name not in overlay_files:
+            continue
+        for no, line in enumerate(text.splitlines(), 1):
+            for rid in DISABLE_RE.findall(line):
+                if rid not in ids:
+                    out.append(f"{name}:{no}: @disable {rid}: no rule with that id in the policy")
+    known = {str(s.param[0]) for s in stmts if s.param and s.file not in overlay_files}
+    for s in stmts:
+        if s.param and s.file in overlay_files and str(s.param[0]) not in known:
+            out.append(f"{s.file}:{s.line}: param {s.param[0]}: the policy has no parameter of that name")
+    for f in _parameters([s for s in stmts if s.file in overlay_files and not (s.block and s.block.id in disabled)]):
+        if " overlaps " in f:           # an overlay's values need not be contiguous, but must not overlap
+            out.append(f)
+    return out
 
 
 def _read(roots: list[Path]) -> list[tuple[str, str]]:
@@ -120,6 +154,18 @@ def _parse(name: str, text: str, findings: list[str]):
             continue
         if tag in ("pred", "disable"):
             continue
+        if tag == "edit":           # an overlay's edit header (docs/authoring.md): its @title and @cite follow
+            current = Block(name, no, value, edit=True)
+            continue
+        if current is not None and current.edit:
+            if tag in ("title", "cite"):
+                if tag in current.tags:
+                    findings.append(f"{name}:{no}: edit {current.id}: @{tag} given twice")
+                current.tags[tag] = (value, no)
+                continue
+            if tag != "rule":
+                findings.append(f"{name}:{no}: edit {current.id}: @{tag} before any @rule")
+                continue
         if tag == "rule":
             current = Block(name, no, value)
             blocks.append(current)
@@ -198,6 +244,8 @@ def _body(lit, s: Stmt):
 def _annotations(blocks: list[Block]) -> list[str]:
     out, seen, texts_seen = [], {}, {}
     for b in blocks:
+        if b.edit:
+            continue
         where = f"{b.file}:{b.line}"
         if not b.id or not RULE_ID_RE.match(b.id):
             out.append(f"{where}: rule id {b.id!r}: expected lowercase letters, digits, '_', '.', '-'")
@@ -369,4 +417,4 @@ def _next_day(n: int) -> int:
 
 
 def run(base: list[Path], overlays: list[Path]) -> list[str]:
-    return lint((base or [default_policy_dir()]) + overlays)
+    return lint((base or [default_policy_dir()]) + overlays, overlays=len(overlays))

@@ -1,4 +1,12 @@
-"""The days on which a scenario's outcome can change, read from the policy's own comparisons.
+"""Thresholds read off the policy's own comparisons: the one module both analyses of them share.
+
+- `candidates` (for `wfikb.timeline`): the days on which one scenario's outcome can change;
+- `compared_values` (for the circumstance space, `wfikb.analysis.space`): every value each quantity
+  (a date key's years, months or days since, its date_of; a money, hours or int input) is compared
+  with, directly or through heads that carry it onward and `param/4` values in force on given days,
+  so the space cuts each quantity into bands at these values.
+
+Candidates:
 
 A scenario's outcome depends on its date only through the quantities `wfikb.dates` derives from it
 (`today`, `days_since`, `years_since`, `months_since`; `weekday` and `date_of` do not move) and
@@ -23,14 +31,15 @@ timeline refuses to stand behind its answer (wfikb.timeline).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 
 from clingo import Function, Symbol, SymbolType
 
-from wfikb import dates
+from wfikb import dates, vocabulary as voc
 from wfikb.loader import Policy
 from wfikb.loader.policy import FOREVER, Agg, Cmp, InForce, Neg, Pos
-from wfikb.terms import _TEST, match, variables
+from wfikb.terms import _TEST, _arith, match, variables
 
 MOVING_IN_AGGREGATES = ("today", "days_since", "months_since")
 SOURCES = {("today", 2), ("days_since", 4), ("years_since", 4), ("months_since", 5), ("weekday", 4),
@@ -340,3 +349,121 @@ def _unsolved(clause, cond, env, found):
         found.monthly |= {(env[v].of, 0) for v in cond.variables if isinstance(env.get(v), Moving)}
         return
     found.unsolved.append(clause.rule.id)
+
+
+# ------------------------------------------------------------------ values compared (the space's bands)
+QUANT_PREDS = {("years_since", 4): "years", ("months_since", 5): "months", ("days_since", 4): "days",
+               ("date_of", 4): "date"}
+
+
+def _param_values(policy, days=None) -> dict[str, set[int]]:
+    """Each parameter's values in force on one of `days` (all its values when days is None)."""
+    out: dict[str, set[int]] = {}
+    for c in policy.clauses:
+        if c.is_fact and c.head[1] == "param" and len(c.head[2]) == 4:
+            name, val, f, t = c.head[2]
+            if days and f[0] == "n" and t[0] == "n" and not any(f[1] <= dates.as_int(d) <= t[1] for d in days):
+                continue
+            if name[0] == "f" and val[0] == "n":
+                out.setdefault(name[1], set()).add(val[1])
+    return out
+
+
+def _eval(t, env, limit=64) -> set[int]:
+    """Every integer value template t takes when each variable ranges over env's values."""
+    names = sorted(variables(t))
+    if any(n not in env or not env[n] for n in names):
+        return set()
+    out = set()
+    for combo in itertools.islice(itertools.product(*(sorted(env[n]) for n in names)), limit):
+        e = dict(zip(names, combo))
+        try:
+            out.add(_num(t, e))
+        except (KeyError, ZeroDivisionError, TypeError):
+            pass
+    return out
+
+
+def _num(t, e):
+    k = t[0]
+    if k == "n":
+        return t[1]
+    if k == "v":
+        return e[t[1]]
+    if k == "b":
+        return _arith(t[1], _num(t[2], e), _num(t[3], e))
+    if k == "u" and t[1] == "-":
+        return -_num(t[2], e)
+    raise KeyError(t)
+
+
+def compared_values(*policies, days=None) -> dict[tuple, set[int]]:
+    """For the circumstance space (wfikb.analysis.space): quantity -> the values it is compared with. Quantities: (kind, who, key) for dates (kind years,
+    months, days or date; who claimant, partner or child) and ("value", pred) for numbers."""
+    inputs = {(f.pred, 2): ("value", f.pred) for f in voc.CLAIMANT if f.kind in ("int", "money", "hours")}
+    out: dict[tuple, set[int]] = {}
+    for policy in policies:
+        params = _param_values(policy, days)
+        carriers: dict[tuple, set] = {}     # (pred, arity, pos) -> quantities carried
+        values: dict[tuple, set] = {}       # (pred, arity, pos) -> parameter values carried
+        for _ in range(6):                  # to a fixpoint (derived heads carry quantities onward)
+            changed = False
+            for c in policy.clauses:
+                qv: dict[str, set] = {}
+                vv: dict[str, set] = {}
+                for d in c.conds:
+                    if d.kind != "pos":
+                        continue
+                    node = d.node
+                    if node[0] != "f":
+                        continue
+                    name, args = node[1], node[2]
+                    sig = (name, len(args))
+                    if name == "p" and len(args) == 3 and args[1][0] == "f" and args[2][0] == "v":
+                        vv.setdefault(args[2][1], set()).update(params.get(args[1][1], ()))
+                    for i, a in enumerate(args):
+                        if a[0] != "v":
+                            continue
+                        q = None
+                        if sig in QUANT_PREDS and i == 3:
+                            who = args[1][1] if args[1][0] == "f" else "?"
+                            key = args[2][1] if args[2][0] == "f" else "?"
+                            q = (QUANT_PREDS[sig], who, key)
+                        elif sig in inputs and i == 1:
+                            q = inputs[sig]
+                        if q:
+                            qv.setdefault(a[1], set()).add(q)
+                        qv.setdefault(a[1], set()).update(carriers.get((name, len(args), i), ()))
+                        vv.setdefault(a[1], set()).update(values.get((name, len(args), i), ()))
+                cmps = [d for d in c.conds if d.kind == "cmp"]
+                bound = {v for d in c.conds if d.kind == "pos" for v in d.variables}
+                for d in cmps:                 # X = expr: X carries what expr's variables carry
+                    left, guards = d.node
+                    if d.assigns and d.assigns not in bound and left[0] == "v" and len(guards) == 1 and guards[0][0] == "=":
+                        vs = variables(guards[0][1])
+                        qs = set().union(*(qv.get(v, set()) for v in vs)) if vs else set()
+                        if qs:
+                            qv.setdefault(left[1], set()).update(qs)
+                        else:
+                            vv.setdefault(left[1], set()).update(_eval(guards[0][1], vv))
+                for d in cmps:
+                    left, guards = d.node
+                    for a, (op, b) in zip((left,) + tuple(g[1] for g in guards[:-1]), guards):
+                        for x, y in ((a, b), (b, a)):
+                            if x[0] == "v" and qv.get(x[1]) and not (d.assigns == x[1] and x[1] not in bound):
+                                vals = _eval(y, vv) if y[0] != "v" or not qv.get(y[1]) else set()
+                                for q in qv[x[1]]:
+                                    out.setdefault(q, set()).update(vals)
+                head = c.head
+                if head[0] == "f":
+                    for i, a in enumerate(head[2]):
+                        if a[0] == "v":
+                            k = (head[1], len(head[2]), i)
+                            for src, dst in ((qv, carriers), (vv, values)):
+                                new = src.get(a[1], set()) - dst.get(k, set())
+                                if new:
+                                    dst.setdefault(k, set()).update(new)
+                                    changed = True
+            if not changed:
+                break
+    return out

@@ -6,7 +6,9 @@
 - `gate`: the directional check (no new / no lost requirements) over a corpus.
 
 Over the bounded circumstance space (bands derived from the policy's own thresholds):
-- `thresholds` and `space`: the bands and the profiles, as a clingo generator program;
+- `space`: the bands (read by `wfikb.thresholds.compared_values`) and the profiles;
+- `cubes`: the space as one symbolic profile; disjoint maximal cubes covering where a target holds;
+- `examples`: cells' examples written as scenario files;
 - `exhaustive`: both policy versions in one clingo program, changed profiles grouped into cells
   (`wfikb diff --exhaustive`);
 - `properties`: user properties (clingo constraints over outcomes) checked over the space;

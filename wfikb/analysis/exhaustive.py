@@ -1,12 +1,11 @@
 """Exhaustive diff: both policy versions in ONE clingo program over the whole banded space.
 
-The program is: the space's generator (`Space.program`: profiles as ground facts), the base policy
-as written, and the changed policy with every predicate that is not an input renamed `_v2_...`
-(`PrefixPredicates`), so both versions read the same input facts. Per output predicate the solver
-derives `_lost(S, O)` / `_gained(S, O)`, `changed(S)` when either holds, and counts profiles and
-changed profiles itself (`#count`). Python only reads the changed profiles' differing outputs and
-groups them into cells: profiles with the same before/after, split into boxes (key -> allowed values
-or band range) so that a box holds only its own changed profiles (`_boxes`).
+The program is: the space as one symbolic profile (`Space.choice_program`: the solver picks one value
+per axis), the base policy as written, and the changed policy with every predicate that is not an
+input renamed `_v2_...` (`PrefixPredicates`), so both versions read the same picked facts; per output
+predicate `_lost(O)` / `_gained(O)`, and `_changed` when either holds. It is grounded once.
+`wfikb.analysis.cubes` then covers the changed profiles with disjoint maximal cubes, each of one
+before -> after; a cube's count is the product of its value sets. No Python loop over profiles.
 """
 from __future__ import annotations
 
@@ -14,11 +13,15 @@ import datetime as dt
 import time
 
 import clingo
-from clingo import ast
+from clingo import Function, ast
 
+from wfikb import vocabulary as voc
+from wfikb.analysis.cubes import Solver
 from wfikb.analysis.space import Space
+from wfikb.engine import Engine
 from wfikb.errors import PolicyError
 from wfikb.loader.rewrite import PrefixPredicates
+from wfikb.scenario import from_dict
 
 PREFIX = "_v2_"
 OUTPUTS = (("regime", 2), ("status", 3), ("sanction_risk", 2), ("conclude", 3))
@@ -31,23 +34,35 @@ def _renamed(text: str, keep) -> str:
     return "\n".join(out) + "\n"
 
 
+def invalid_rules(policy) -> str:
+    """The policy's consistency constraints (`:- B.`, policy/core/consistency.lp) as `_invalid :- B.`:
+    a profile they exclude is no profile of the space (an AST rewrite of the policy's own text)."""
+    out: list[str] = []
+    pos = ast.Position("<wfikb>", 1, 1)
+    head = ast.Literal(ast.Location(pos, pos), 0, ast.SymbolicAtom(ast.Function(ast.Location(pos, pos), "_invalid", [], 0)))
+
+    def add(st):
+        if st.ast_type == ast.ASTType.Rule:
+            out.append(str(st.update(head=head)))
+    ast.parse_string("\n".join(policy.constraint_program), add)
+    return "\n".join(out) + "\n"
+
+
 def _diff_rules() -> str:
+    """Over the symbolic profile 0: the outputs lost and gained, and `_changed` when any is."""
     rules = []
     for name, n in OUTPUTS:
         xs = ", ".join(f"X{i}" for i in range(1, n))
-        a, b = f"{name}(S, {xs})", f"{PREFIX}{name}(S, {xs})"
-        rules.append(f"_lost(S, {name}({xs})) :- {a}, not {b}.")
-        rules.append(f"_gained(S, {name}({xs})) :- {b}, not {a}.")
-    rules += ["changed(S) :- _lost(S, _).", "changed(S) :- _gained(S, _).",
-              "_profiles(N) :- N = #count { S : _prof(S) }.", "_changed(N) :- N = #count { S : changed(S) }.",
-              "_before(S, O) :- changed(S), regime(S, R), O = regime(R).",
-              "_after(S, O) :- changed(S), _v2_regime(S, R), O = regime(R).",
-              "#show _profiles/1. #show _changed/1. #show _lost/2. #show _gained/2."]
+        a, b = f"{name}(0, {xs})", f"{PREFIX}{name}(0, {xs})"
+        rules.append(f"_lost({name}({xs})) :- {a}, not {b}.")
+        rules.append(f"_gained({name}({xs})) :- {b}, not {a}.")
+    rules += ["_changed :- _lost(_).", "_changed :- _gained(_).", "#show _lost/1. #show _gained/1."]
     return "\n".join(rules) + "\n"
 
 
 def solve_space(space: Space, base_text: str, changed_text: str | None, extra: str = "", show=None):
-    """Ground and solve the generator with base (and renamed changed) policy; the shown atoms."""
+    """Ground and solve the per-profile generator (`Space.program`) with base (and renamed changed) policy;
+    the shown atoms. Grounds the policy once per profile: for small spaces only (tests, properties)."""
     gen, rows = space.program()
     keep = space.input_predicates()
     ctl = clingo.Control(["--models=1"], logger=lambda *_: None)
@@ -67,115 +82,140 @@ def solve_space(space: Space, base_text: str, changed_text: str | None, extra: s
     return atoms
 
 
+def _signature_checker(solver: Solver):
+    """signature(model) and bad_for(sig): externals `_inL(O)`/`_inG(O)` say which outputs the signature
+    loses and gains; `bad` holds where the profile's lost/gained outputs differ from them."""
+    lits, outs = {}, []
+    with solver.ctl.backend() as b:
+        bad = b.add_atom()
+        for name, side in (("_lost", "L"), ("_gained", "G")):
+            for sym in solver.atoms((name, 1)):
+                lit = solver.literal(sym)
+                ext = b.add_atom(Function("_in" + side, sym.arguments))
+                b.add_external(ext, clingo.TruthValue.False_)
+                lits[(side, str(sym.arguments[0]))] = ext
+                outs.append((side, str(sym.arguments[0]), lit))
+                b.add_rule([bad], [lit, -ext])
+                b.add_rule([bad], [ext, -lit])
+    current = [None]
+
+    def signature(m):
+        lost = tuple(sorted(o for side, o, lit in outs if side == "L" and m.is_true(lit)))
+        gained = tuple(sorted(o for side, o, lit in outs if side == "G" and m.is_true(lit)))
+        return lost, gained
+
+    def bad_for(sig):
+        if current[0] != sig:
+            on = {("L", o) for o in sig[0]} | {("G", o) for o in sig[1]}
+            for key, ext in lits.items():
+                solver.ctl.assign_external(ext, key in on)
+            current[0] = sig
+        return bad
+    return signature, bad_for
+
+
+def _expect_reader(solver: Solver, activities):
+    """read(model) -> the changed policy's regime and activity statuses of the picked profile: the
+    example's [expect], read off the same program (the tests check it against the engine)."""
+    regimes = [(s.arguments[1].name, solver.literal(s)) for s in solver.atoms((PREFIX + "regime", 2))]
+    statuses = [(s.arguments[1].name, s.arguments[2].name, solver.literal(s))
+                for s in solver.atoms((PREFIX + "status", 3)) if s.arguments[1].name in activities]
+
+    def read(m) -> dict:
+        out: dict = {}
+        rs = [r for r, lit in regimes if m.is_true(lit)]
+        if len(rs) == 1:
+            out["regime"] = rs[0]
+        acts = {a: st for a, st, lit in statuses if m.is_true(lit)}
+        if acts:
+            out["activities"] = {a: acts[a] for a in activities if a in acts}
+        return out
+    return read
+
+
 def diff(base_policy, changed_policy, on: dt.date | None = None, between: tuple | None = None,
-         where: dict | None = None, keys=None, max_children: int = 2) -> dict:
-    """Exhaustive diff of two loaded policies over the banded space. See docs/analysts.md."""
+         where: dict | None = None, keys=None, max_children: int = 2, overlay=None, progress=None,
+         dates: tuple | None = None) -> dict:
+    """Exhaustive diff of two loaded policies over the banded space, in one clingo program (see
+    docs/analysts.md). overlay: (base files, `edits.Overlay`) to attribute each cell to its edits.
+    dates=(D1, D2): the law on D1 against the law on D2 (base_policy is changed_policy), every profile's
+    dates absolute: the changed version reads the same profile's facts on D2 (`Space.choice_program`)."""
     t0 = time.perf_counter()
-    space = Space.build([base_policy, changed_policy], on=on, between=between, where=where, keys=keys, max_children=max_children)
-    atoms = solve_space(space, base_policy.plain_program_text, changed_policy.plain_program_text, _diff_rules())
-    profiles = changed = 0
-    lost: dict[int, set] = {}
-    gained: dict[int, set] = {}
-    for a in atoms:
-        if a.name == "_profiles":
-            profiles = a.arguments[0].number
-        elif a.name == "_changed":
-            changed = a.arguments[0].number
-        elif a.name in ("_lost", "_gained"):
-            (lost if a.name == "_lost" else gained).setdefault(a.arguments[0].number, set()).add(str(a.arguments[1]))
-    labels: dict[tuple, list[int]] = {}
-    for s in set(lost) | set(gained):
-        labels.setdefault((tuple(sorted(lost.get(s, ()))), tuple(sorted(gained.get(s, ())))), []).append(s)
+    space = Space.build([base_policy, changed_policy], on=on, between=between, where=where, keys=keys,
+                        max_children=max_children, dates=dates)
+    keep = set() if dates else space.input_predicates()
+    solver = Solver(space, [base_policy.plain_program_text, _renamed(changed_policy.plain_program_text, keep),
+                            _diff_rules()], invalid_rules(base_policy))
+    changed_lit = solver.literal(Function("_changed"))
+    found = []
+    if changed_lit is not None:
+        signature, bad_for = _signature_checker(solver)
+        found = solver.cover(changed_lit, signature, bad_for, order=_order(space), on_cube=progress)
+    seconds = time.perf_counter() - t0
     cells = []
-    for (before, after), members in sorted(labels.items(), key=lambda kv: -len(kv[1])):
-        for box, ss in _boxes(space, members):
-            example = space.scenario_dict(min(ss), expect=_expect(space, min(ss), after, changed_policy))
-            conditions = {"date": [space.days[t].isoformat() for t in sorted(box.pop(-1))]} if -1 in box else {}
-            conditions.update({space.dims[i].key: space.describe(i, vals) for i, vals in box.items()})
-            cells.append({"count": len(ss), "conditions": conditions, "before": list(before), "after": list(after),
-                          "edits": [], "example": example, "profiles": sorted(ss)})
+    read = _expect_reader(solver, list(voc.ACTIVITIES))
+    for box, (before, after), picks in found:
+        s = space.encode(picks.get(-1, 0), [picks[i] for i in range(len(space.dims))])
+        _, expect = solver.solve([solver.pick[(a, i)] for a, i in picks.items()], read)
+        example = space.scenario_dict(s, expect=expect)
+        conditions = {"date": [space.days[t].isoformat() for t in sorted(box[-1])]} if -1 in box else {}
+        conditions.update({space.dims[i].key: space.describe(i, vals) for i, vals in box.items() if i >= 0})
+        cells.append({"count": solver.count(box), "conditions": conditions, "before": list(before),
+                      "after": list(after), "edits": [], "example": example, "box": box})
     cells.sort(key=lambda c: -c["count"])
-    for c in cells:
-        c["text"] = "; ".join(f"{k}: {v if isinstance(v, str) else ' or '.join(v)}" for k, v in c["conditions"].items()) \
-            + f": {_short(c['before'])} -> {_short(c['after'])}"
-    return {"profiles": profiles, "changed": changed, "cells": cells, "seconds": round(time.perf_counter() - t0, 3),
+    for n, c in enumerate(cells, 1):
+        c["example"]["id"] = f"cell-{n}"
+        c["text"] = ("; ".join(f"{k}: {v if isinstance(v, str) else ' or '.join(v)}" for k, v in c["conditions"].items())
+                     or "every profile") \
+            + f": {moves(c['before'], c['after'])}"
+    if overlay is not None and cells:
+        _attribute(cells, *overlay)
+    return {"profiles": solver.count({}), "changed": sum(c["count"] for c in cells), "cells": cells,
+            "seconds": round(time.perf_counter() - t0, 3), "solve_seconds": round(seconds, 3),
+            "solver_calls": solver.calls,
             "space": {"where": space.where, "keys": list(space.keys), "dates": [d.isoformat() for d in space.days],
-                      "dimensions": {d.key: len(d.values) for d in space.dims}},
-            "edits_note": "edit attribution is not computed here (empty lists)"}
+                      "dimensions": {d.key: len(d.values) for d in space.dims}}}
 
 
-def _short(outputs) -> str:
-    """The regime when it changes (plus how many other outputs change), else the outputs."""
-    regimes = [o for o in outputs if o.startswith("regime(")]
-    if regimes:
-        rest = len(outputs) - len(regimes)
-        return ", ".join(regimes) + (f" (+{rest} more)" if rest else "")
-    return ", ".join(outputs) or "-"
+def _order(space: Space) -> list[int]:
+    """Axes widened first-to-last: the date, then the dimensions with the most values (measured: fewer
+    cells than fewest-first or the declared order on the example overlays)."""
+    return [-1] + sorted(range(len(space.dims)), key=lambda i: -len(space.dims[i].values))
 
 
-def _expect(space: Space, s: int, after, policy) -> dict:
-    """The example's [expect]: its regime and activity statuses under the changed policy (one engine run)."""
-    from wfikb.engine import Engine
-    ev = Engine(policy).evaluate(space.scenario(s))
-    out: dict = {}
-    if ev.model.regime():
-        out["regime"] = ev.model.regime()
-    acts = {a: ev.model.status(a) for a in space.scenario(s).activities if ev.model.status(a)}
-    if acts:
-        out["activities"] = acts
-    return out
+def _attribute(cells: list[dict], base_files, overlay) -> None:
+    """Each cell's `edits`: the smallest set of the overlay's edits that gives its example the changed
+    outcome (`attribution.attribute_edits`, on the example, which stands for the cell)."""
+    from wfikb.analysis.attribution import attribute_edits
+    from wfikb.analysis.diff import evaluate, outcome
+    from wfikb.loader import Policy
+    scs = [from_dict(c["example"]) for c in cells]
+    after = [outcome(ev) for ev in evaluate(Engine(Policy.from_files(base_files + overlay.files), refuse_broken=False), scs)]
+    for c, a in zip(cells, attribute_edits(base_files, overlay, scs, after)):
+        c["edits"] = a["edits"]
+        if not a["minimal"]:
+            c["edits_minimal"] = False
 
 
-def _boxes(space: Space, members: list[int]):
-    """Disjoint boxes (dimension index -> allowed value indices; date index folded in) covering
-    exactly `members`: split on the dimension whose values, merged when they lead to the same rest,
-    give the fewest parts, until a box's bounding box is full."""
-    ndim = len(space.dims) + 1
-    sizes = [len(space.days)] + [len(d.values) for d in space.dims]
-    pts = set()
-    for s in members:
-        t, picks = space.decode(s)
-        pts.add((t, *picks))
-    out = []
-    _split(pts, sizes, ndim, {}, out)
-    result = []
-    for fixed, ps in out:
-        stride = [1]
-        for z in sizes[:-1]:
-            stride.append(stride[-1] * z)
-        ss = [sum(p[i] * stride[i] for i in range(ndim)) for p in ps]
-        box = {i - 1: vals for i, vals in fixed.items() if len(vals) < sizes[i]}   # -1: the date
-        result.append((box, ss))
-    return result
-
-
-def _split(pts: set, sizes, ndim, fixed, out):
-    bbox = [sorted({p[i] for p in pts}) for i in range(ndim)]
-    full = 1
-    for b in bbox:
-        full *= len(b)
-    if full == len(pts):
-        out.append(({i: set(bbox[i]) for i in range(ndim)}, pts))
-        return
-    best = None
-    for i in range(ndim):
-        if len(bbox[i]) < 2:
-            continue
-        groups: dict[frozenset, set] = {}
-        by_val: dict[int, set] = {}
-        for p in pts:
-            by_val.setdefault(p[i], set()).add(p[:i] + p[i + 1:])
-        for v, rest in by_val.items():
-            groups.setdefault(frozenset(rest), set()).add(v)
-        if len(groups) > 1 and (best is None or len(groups) < best[0]):
-            best = (len(groups), i, groups)
-    if best is None:        # cannot happen for a non-full set; keep every point apart to stay exact
-        for p in pts:
-            out.append(({i: {p[i]} for i in range(ndim)}, {p}))
-        return
-    _, i, groups = best
-    for rest, vals in groups.items():
-        _split({p for p in pts if p[i] in vals}, sizes, ndim, fixed, out)
+def moves(before, after) -> str:
+    """A cell's change in words: the regime, then each activity's status, before -> after; the other
+    outputs (sanction risks, conclusions) counted."""
+    import re
+    pat = re.compile(r"^(regime|status)\((?:(\w+),)?(\w+)\)$")
+    sides = [{}, {}]
+    rest = 0
+    for side, outs in zip(sides, (before, after)):
+        for o in outs:
+            m = pat.match(o)
+            if m:
+                side[m.group(2) or "regime"] = m.group(3)
+            else:
+                rest += 1
+    keys = sorted(set(sides[0]) | set(sides[1]), key=lambda k: (k != "regime", k))
+    parts = [f"{k}: {sides[0].get(k, 'none')} -> {sides[1].get(k, 'none')}" for k in keys]
+    if rest:
+        parts.append(f"{rest} other output{'s' if rest > 1 else ''}")
+    return ", ".join(parts)
 
 
 def main(argv=None):
@@ -190,12 +230,16 @@ def main(argv=None):
     ap.add_argument("--keys", nargs="*", default=None, help="claimant keys that vary (default: per benefit)")
     ap.add_argument("--children", type=int, default=2, help="child slots (default 2)")
     a = ap.parse_args(argv)
-    base = Policy.load([default_policy_dir()])
-    changed = Policy.load([default_policy_dir(), Path(a.overlay)])
+    from wfikb.analysis import edits
+    from wfikb.loader.source import read_roots
+    base_files = read_roots([default_policy_dir()])
+    ov = edits.read(Path(a.overlay), [default_policy_dir()])
+    base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
     where = dict(w.split("=", 1) for w in a.where)
-    r = diff(base, changed, on=a.on or dt.date.today(), where=where, keys=a.keys, max_children=a.children)
+    r = diff(base, changed, on=a.on or dt.date.today(), where=where, keys=a.keys, max_children=a.children,
+             overlay=(base_files, ov))
     for c in r["cells"]:
-        c.pop("profiles")
+        c.pop("box")
     print(json.dumps(r, indent=2))
 
 

@@ -9,6 +9,8 @@ what moved and both short reasons; JSON adds both folded explanations (from `dif
 """
 from __future__ import annotations
 
+import json
+
 from wfikb.vocabulary import REGIMES
 
 LADDER = {r: i for i, r in enumerate(REGIMES)}
@@ -50,9 +52,19 @@ def check(report: dict, direction: str) -> dict:
 
 
 def text(result: dict) -> str:
-    out = [f"{result['result']}: --{result['check']} over {result['scenarios']} scenarios"]
+    if result.get("profiles") is not None:
+        sp = result["space"]
+        out = [f"{result['result']}: --{result['check']} over {result['profiles']:,} profiles "
+               f"({', '.join(f'{k}={v}' for k, v in sp['where'].items())}; {' .. '.join(sp['dates'])}): "
+               f"{result['changed']:,} change, {result['violations']:,} break the check"]
+    else:
+        out = [f"{result['result']}: --{result['check']} over {result['scenarios']} scenarios"]
     for w in result["witnesses"]:
-        out += ["", f"witness {w['scenario']} ({w['source']})"]
+        if "cell" in w:
+            out += ["", f"witness {w['scenario']}, one of {w['cell']['count']:,} profiles: {w['cell']['text']}",
+                    f"  scenario: {json.dumps(w['scenario_file']['claimant'])} on {w['scenario_file']['date']}"]
+        else:
+            out += ["", f"witness {w['scenario']} ({w['source']})"]
         if "edits" in w:
             out.append(f"  edits: {', '.join(w['edits']['edits'])}")
         if "problem_after" in w:
@@ -65,3 +77,31 @@ def text(result: dict) -> str:
                 if r:
                     out.append(f"    {side}: {r['text']} [{r['rule']}: {(r['citation'] or '').split(';')[0].strip()}]")
     return "\n".join(out) + "\n"
+
+
+def _may_move(cell: dict, direction: str) -> bool:
+    """Whether a cell's lost/gained outputs can break the gate (a regime moved, or mandatory gained/lost)."""
+    side = cell["after"] if direction == NEW else cell["before"]
+    return any(o.startswith("regime(") for o in cell["before"] + cell["after"]) or \
+        any(o.startswith("status(") and o.endswith(",mandatory)") for o in side)
+
+
+def check_space(result: dict, base, changed, direction: str) -> dict:
+    """The gate over the whole space: each cell of an exhaustive diff (`exhaustive.diff`) that may break
+    it has its example evaluated under both policies (`diff.by_change`, with both explanations); a
+    witness is such an example, with its cell (count, conditions). `violations` counts the profiles of
+    the failing cells."""
+    from wfikb.analysis.diff import by_change
+    from wfikb.scenario import from_dict
+    cells = [c for c in result["cells"] if _may_move(c, direction)]
+    report, _ = by_change(base, changed, [from_dict(c["example"]) for c in cells]) if cells else (
+        {"scenarios": [], "summary": {"scenarios": 0}, "policy_before": base.version, "policy_after": changed.version}, [])
+    out = check(report, direction)
+    by_id = {c["example"]["id"]: c for c in cells}
+    for w in out["witnesses"]:
+        c = by_id[w["scenario"]]
+        w["cell"] = {"count": c["count"], "conditions": c["conditions"], "text": c["text"], "edits": c["edits"]}
+        w["scenario_file"] = c["example"]
+    out.update({"scenarios": None, "profiles": result["profiles"], "changed": result["changed"],
+                "violations": sum(w["cell"]["count"] for w in out["witnesses"]), "space": result["space"]})
+    return out

@@ -2,7 +2,8 @@
 
 A properties file holds clingo integrity constraints (`:- BODY.`), each naming the profile S in its
 body, and any helper rules. Each constraint K becomes `_violation(K, S) :- BODY.` (an AST rewrite, never
-pasted text), so one grounding over the space finds every violating profile; the solver counts them.
+pasted text), grounded once with the policy over the space as one symbolic profile (S is 0); the
+violating profiles are covered by disjoint cubes (`wfikb.analysis.cubes`) and counted exactly.
 A `% @property NAME` line names the constraint(s) below it. Result: PASS, or FAIL with a witness
 scenario (contract section-1 shape) per failing property.
 """
@@ -12,10 +13,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from clingo import ast
+from clingo import Function, Number, ast
 from clingo.ast import ASTType
 
-from wfikb.analysis.exhaustive import solve_space
+from wfikb.analysis.cubes import Solver
+from wfikb.analysis.exhaustive import invalid_rules
 from wfikb.analysis.space import Space
 from wfikb.errors import PolicyError
 
@@ -42,44 +44,71 @@ def _rewrite(text: str, source: str) -> tuple[str, list[str]]:
             k = len(names)
             names.append(name)
             head = ast.Literal(loc, 0, ast.SymbolicAtom(ast.Function(loc, "_violation", [
-                ast.SymbolicTerm(loc, __import__("clingo").Number(k)), ast.Variable(loc, "S")], 0)))
+                ast.SymbolicTerm(loc, Number(k)), ast.Variable(loc, "S")], 0)))
             out.append(str(stm.update(head=head)))
         elif stm.ast_type == ASTType.Rule:
             out.append(str(stm))
         else:
             raise PolicyError(f"{source}: line {stm.location.begin.line}: expected rules and constraints only")
     try:
-        ast.parse_string(text, add)
+        ast.parse_string(text, add, logger=lambda *_: None)
     except RuntimeError:
         raise PolicyError(f"{source}: not valid clingo syntax") from None
     return "\n".join(out) + "\n", names
 
 
-def check(policy, properties: str | Path, on: dt.date | None = None, between=None, where=None, keys=None, max_children=2) -> dict:
-    """Check a properties file over the space. Returns {"result": "PASS"|"FAIL", "profiles": N,
-    "properties": [{"name", "result", "violations", "witness"}]}."""
+def check(policy, properties: str | Path, on: dt.date | None = None, between=None, where=None, keys=None,
+          max_children=2) -> dict:
+    """Check a properties file over the space (one symbolic profile, `wfikb.analysis.cubes`). Returns
+    {"result": "PASS"|"FAIL", "profiles": N, "properties": [{"name", "result", "violations", "witness"}]};
+    `violations` counts the violating profiles exactly (disjoint cubes), the witness is one of them."""
     path = Path(properties)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise PolicyError(f"{path}: cannot read the properties file ({e.__class__.__name__})") from None
     rules, names = _rewrite(text, str(path))
-    space = Space.build([policy], on=on or dt.date.today(), between=between, where=where, keys=keys, max_children=max_children)
-    extra = rules + ("_profiles(N) :- N = #count { S : _prof(S) }.\n"
-                     "_nviol(K, N) :- _violation(K, _), N = #count { S : _violation(K, S) }.\n"
-                     "_witness(K, S) :- _violation(K, S), S = #min { T : _violation(K, T) }.\n"
-                     "#show _profiles/1. #show _nviol/2. #show _witness/2.\n")
-    atoms = solve_space(space, policy.plain_program_text, None, extra)
-    count = {a.arguments[0].number: a.arguments[1].number for a in atoms if a.name == "_nviol"}
-    witness = {a.arguments[0].number: a.arguments[1].number for a in atoms if a.name == "_witness"}
-    profiles = next((a.arguments[0].number for a in atoms if a.name == "_profiles"), 0)
+    space = Space.build([policy], on=on if (on or between) else dt.date.today(), between=between, where=where, keys=keys,
+                        max_children=max_children)
+    try:
+        solver = Solver(space, [policy.plain_program_text, rules], invalid_rules(policy))
+    except RuntimeError:
+        raise PolicyError(f"{path}: the properties do not ground with the policy (unsafe variables?)") from None
     props: dict[str, dict] = {}
     for k, name in enumerate(names):        # constraints sharing a name are one property
-        w = witness.get(k)
         p = props.setdefault(name, {"name": name, "result": "PASS", "violations": 0, "witness": None})
-        p["violations"] += count.get(k, 0)
-        if w is not None and p["witness"] is None:
-            p["result"], p["witness"] = "FAIL", space.scenario_dict(w)
-    props = list(props.values())
-    return {"result": "FAIL" if witness else "PASS", "profiles": profiles, "properties": props,
+        lit = solver.literal(Function("_violation", [Number(k), Number(0)]))
+        if lit is None:
+            continue
+        with solver.ctl.backend() as b:
+            ok = b.add_atom()
+            b.add_rule([ok], [-lit])
+        for box, _, picks in solver.cover(lit, lambda m: None, lambda sig: ok):
+            p["violations"] += solver.count(box)
+            if p["witness"] is None:
+                p["result"] = "FAIL"
+                p["witness"] = space.scenario_dict(space.encode(picks.get(-1, 0), [picks[i] for i in range(len(space.dims))]))
+                p["witness"]["id"] = "witness-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    out = list(props.values())
+    return {"result": "FAIL" if any(p["result"] == "FAIL" for p in out) else "PASS", "profiles": solver.count({}),
+            "properties": out,
             "space": {"where": space.where, "keys": list(space.keys), "dates": [d.isoformat() for d in space.days]}}
+
+
+def text(result: dict, path) -> str:
+    out = [f"{result['result']}: {path} over {result['profiles']:,} profiles "
+           f"({', '.join(f'{k}={v}' for k, v in result['space']['where'].items())}; {' .. '.join(result['space']['dates'])})"]
+    for p in result["properties"]:
+        line = f"  {p['result']}  {p['name']}"
+        if p["result"] == "FAIL":
+            line += f": {p['violations']:,} profiles, e.g. {_brief(p['witness'])}"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _brief(sc: dict) -> str:
+    c = dict(sc["claimant"])
+    kids = c.pop("children", [])
+    parts = [f"{k}={v}" for k, v in c.items()]
+    parts += [f"child born {k['born']}{' (foster)' if k.get('foster') else ''}" for k in kids]
+    return ", ".join(parts)

@@ -1,6 +1,6 @@
 """The bounded circumstance space: the vocabulary's values, with dates and numbers cut into bands.
 
-Bands are read off the loaded policies, never a hand-kept list (`thresholds`): a small dataflow over
+Bands are read off the loaded policies, never a hand-kept list (`wfikb.thresholds.compared_values`): a small dataflow over
 the clauses follows each derived quantity (a date's years/months/days since, its date_of, a money,
 hours or int input) through the heads that carry it, and collects every constant or parameter value
 (param/4, all dates) it is compared with. A threshold t cuts the quantity at t and t+1, so `<`, `<=`,
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from clingo import Function, Number, Symbol
 
 from wfikb import dates, facts, vocabulary as voc
-from wfikb.analysis.thresholds import thresholds
+from wfikb.thresholds import compared_values as thresholds
 from wfikb.scenario import Scenario, from_dict
 
 # The keys that vary by default, per benefit (the rest absent). Bands and values are derived; which
@@ -102,9 +102,15 @@ def _number_values(cuts: set[int], lo: int, hi: int) -> list[int]:
     return pts
 
 
-def dimensions(policies, days: list, keys, where: dict, max_children: int = MAX_CHILDREN) -> list[Dim]:
+def dimensions(policies, days: list, keys, where: dict, max_children: int = MAX_CHILDREN, pair: bool = False) -> list[Dim]:
     on = days[0]
     ths = thresholds(*policies, days=days)
+
+    def cuts(who, key):     # days before `on`; a pair of dates (law on D1 vs D2) cuts on both calendars
+        out = set(_date_cuts(ths, who, key, on))
+        if pair:
+            out |= {c - (days[-1] - on).days for c in _date_cuts(ths, who, key, days[-1])}
+        return sorted(out)
     decl = voc.fields("claimant")
     dims = []
     for key in keys:
@@ -130,14 +136,14 @@ def dimensions(policies, days: list, keys, where: dict, max_children: int = MAX_
         elif f.kind == "date":
             who = f.who if f.who == "partner" else "claimant"
             vals = [] if key == "born" else [Value("absent", {})]
-            for i, (label, d, c) in enumerate(_date_values(_date_cuts(ths, who, f.date_key, on), on, f.future_ok)):
+            for i, (label, d, c) in enumerate(_date_values(cuts(who, f.date_key), on, f.future_ok)):
                 vals.append(Value(label, {key: d.isoformat()}, order=i + 1, lo=c))
             dims.append(Dim(key, vals, ordered=True))
         elif f.kind == "children":
             # One dimension per child slot (1..MAX_CHILDREN), each: none, or a band of age, foster or not.
             # Slots are ordered, so "one child aged 2" is two profiles (in slot 1 or slot 2): counts are of
             # slot assignments, stated in docs/analysts.md.
-            bands = _date_values(_date_cuts(ths, "child", "born", on), on, False)
+            bands = _date_values(cuts("child", "born"), on, False)
             bands = [(lab, d, c) for lab, d, c in bands if dates.completed_years(d, on) < 20]
             for n in range(1, max_children + 1):
                 vals = [Value("none", {}, [], order=0)]
@@ -157,16 +163,20 @@ def parse_where(pairs) -> dict:
         f = decl.get(k)
         if f is None or f.kind == "children":
             raise ValueError(f"--where {k}: expected a claimant key of the vocabulary")
-        if not isinstance(v, str):
-            out[k] = v
-        elif f.kind == "bool":
-            out[k] = v.lower() in ("true", "yes", "1")
-        elif f.kind in ("int",):
-            out[k] = int(v)
-        elif f.kind in ("money", "hours"):
-            out[k] = float(v)
-        else:
-            out[k] = v
+        try:
+            if not isinstance(v, str):
+                out[k] = v
+            elif f.kind == "bool":
+                out[k] = {"true": True, "yes": True, "false": False, "no": False}[v.lower()]
+            elif f.kind in ("int",):
+                out[k] = int(v)
+            elif f.kind in ("money", "hours"):
+                out[k] = float(v)
+            else:
+                out[k] = v
+        except (KeyError, ValueError):
+            raise ValueError(f"--where {k}: expected {'true or false' if f.kind == 'bool' else 'a number'}; "
+                             f"got {v!r}") from None
     return out
 
 
@@ -177,27 +187,42 @@ class Space:
     dims: list[Dim]
     where: dict
     keys: tuple
+    pair: bool = False      # days = [D1, D2]: one profile (absolute dates) seen on both, not a date axis
 
     @classmethod
-    def build(cls, policies, on=None, between=None, where=None, keys=None, max_children=MAX_CHILDREN):
+    def build(cls, policies, on=None, between=None, where=None, keys=None, max_children=MAX_CHILDREN, dates=None):
+        """dates=(D1, D2): the space of `wfikb diff --from-date D1 --to-date D2 --exhaustive`: every
+        profile's dates are absolute, its facts made on D1 (base) and on D2 (`_v2_`, choice_program)."""
         where = parse_where(where or {})
         benefit = where.setdefault("benefit", "universal_credit")
         if keys is None:
             keys = DEFAULT_KEYS.get(benefit, GENERIC_KEYS)
         keys = tuple(k for k in keys if k != "benefit")
-        days = [on] if on else _date_bands(policies, *between) if between else [dt.date.today()]
-        dims = dimensions(policies, days, keys, where, max_children)
-        return cls(days, dims, where, keys)
+        if dates:
+            days = list(dates)
+        else:
+            days = [on] if on else _date_bands(policies, *between) if between else [dt.date.today()]
+        dims = dimensions(policies, days, keys, where, max_children, pair=bool(dates))
+        return cls(days, dims, where, keys, pair=bool(dates))
+
+    @property
+    def ndates(self) -> int:
+        """Values of the date axis (-1): the dates, or one when the two dates are a pair."""
+        return 1 if self.pair else len(self.days)
+
+    def _base(self, on: dt.date) -> dt.date:
+        """The date a value's dates are shifted from to fall on `on` (none for a pair: dates are absolute)."""
+        return on if self.pair else self.days[0]
 
     @property
     def size(self) -> int:
-        n = len(self.days)
+        n = self.ndates
         for d in self.dims:
             n *= len(d.values)
         return n
 
     def decode(self, s: int) -> tuple[int, list[int]]:
-        t, s = s % len(self.days), s // len(self.days)
+        t, s = s % self.ndates, s // self.ndates
         out = []
         for d in self.dims:
             out.append(s % len(d.values))
@@ -206,13 +231,13 @@ class Space:
 
     def scenario_dict(self, s: int, expect: dict | None = None) -> dict:
         t, picks = self.decode(s)
-        on = self.days[t]
+        on = self.days[-1] if self.pair else self.days[t]
         claimant = {k: v for k, v in self.where.items()}
         children = []
         for d, i in zip(self.dims, picks):
             v = d.values[i]
-            claimant.update(_shift(v.claimant, self.days[0], on))
-            children += [_shift(c, self.days[0], on) for c in v.children]
+            claimant.update(_shift(v.claimant, self._base(on), on))
+            children += [_shift(c, self._base(on), on) for c in v.children]
         if children:
             claimant["children"] = children
         out = {"id": f"profile-{s}", "date": on.isoformat(), "claimant": claimant,
@@ -256,6 +281,56 @@ class Space:
         # children of a pick are numbered by the dimension's own order: one dimension holds them all.
         return "\n".join(text) + "\n", rows
 
+    def encode(self, t: int, picks: list[int]) -> int:
+        """The profile number of date index t and one value index per dimension (inverse of decode)."""
+        s, stride = t, self.ndates
+        for d, i in zip(self.dims, picks):
+            s += i * stride
+            stride *= len(d.values)
+        return s
+
+    def members(self, box: dict) -> list[int]:
+        """The profile numbers inside a box (axis -> allowed value indices; axis -1 is the date)."""
+        import itertools
+        axes = [sorted(box.get(-1, range(self.ndates)))] + [
+            sorted(box.get(i, range(len(d.values)))) for i, d in enumerate(self.dims)]
+        return sorted(self.encode(c[0], list(c[1:])) for c in itertools.product(*axes))
+
+    def choice_program(self) -> tuple[str, list[Symbol]]:
+        """The space as ONE symbolic profile: the solver picks one value per axis (`_pick(D, I)`, D = -1
+        the date), and one rule per input predicate turns the picks into the facts of profile 0. The
+        policy grounded with it covers every profile at once (docs/analysts.md, "One program")."""
+        rows: list[Symbol] = [Function("_axis", [Number(-1)])]
+        preds: set[tuple[str, int]] = set()
+        for t, on in enumerate(self.days):
+            rows.append(Function("_today", [Number(t), Number(dates.as_int(on))]))
+            if t < self.ndates:
+                rows.append(Function("_val", [Number(-1), Number(t)]))
+            base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
+                              "ask": {"activities": list(voc.ACTIVITIES)}})
+            for sym in facts.scenario_facts(0, base):
+                if sym.name not in ("scenario", "today"):
+                    rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
+                    preds.add((sym.name, len(sym.arguments)))
+        for di, d in enumerate(self.dims):
+            rows.append(Function("_axis", [Number(di)]))
+            for vi, v in enumerate(d.values):
+                rows.append(Function("_val", [Number(di), Number(vi)]))
+                for t, on in enumerate(self.days):
+                    for sym in _value_facts(v, self._base(on), on, d.slot):
+                        rows.append(Function("_sv_" + sym.name, [Number(t), Number(di), Number(vi)] + sym.arguments[1:]))
+                        preds.add((sym.name, len(sym.arguments)))
+        text = ["1 { _pick(D, I) : _val(D, I) } 1 :- _axis(D).", "_pick(-2, 0).", "scenario(0).",
+                "today(0, Y) :- _pick(-1, T), _today(T, Y)."]
+        if self.pair:           # the second version reads the same profile's facts on the second date
+            text += ["_v2_scenario(0).", "_v2_today(0, Y) :- _today(1, Y)."]
+        for name, n in sorted(preds):
+            xs = "".join(f", X{i}" for i in range(1, n))
+            text.append(f"{name}(0{xs}) :- _pick(-1, T), _pick(D, I), _sv_{name}(T, D, I{xs}).")
+            if self.pair:
+                text.append(f"_v2_{name}(0{xs}) :- _pick(D, I), _sv_{name}(1, D, I{xs}).")
+        return "\n".join(text) + "\n", rows
+
     def input_predicates(self) -> set[str]:
         return {"scenario", "today"} | {n for n, _ in self._preds()}
 
@@ -266,11 +341,31 @@ class Space:
     def describe(self, di: int, picks: set[int]) -> str | list[str]:
         d = self.dims[di]
         vals = sorted(picks)
+        if d.slot:
+            return _describe_child(d, picks)
         if d.ordered and len(vals) > 1 and vals == list(range(vals[0], vals[-1] + 1)):
             return f"{d.values[vals[0]].label} .. {d.values[vals[-1]].label}"
         if len(vals) > len(d.values) / 2:
             return "any except " + " or ".join(d.values[i].label for i in range(len(d.values)) if i not in picks)
         return [d.values[i].label for i in vals]
+
+
+def _describe_child(d: Dim, picks: set[int]) -> list[str]:
+    """A child slot's values in words: 'none', then runs of neighbouring age bands, foster or not."""
+    bands = (len(d.values) - 1) // 2          # values: none, each band, each band fostered
+    plain = {i for i in picks if 1 <= i <= bands}
+    foster = {i - bands for i in picks if i > bands}
+    out = ["none"] if 0 in picks else []
+    for ages, how in ((plain & foster, ""), (plain - foster, ", not foster"), (foster - plain, ", foster")):
+        run: list[int] = []
+        for i in sorted(ages) + [None]:
+            if run and (i is None or i != run[-1] + 1):
+                first, last = d.values[run[0]].label, d.values[run[-1]].label
+                out.append((first if len(run) == 1 else f"{first} .. {last}") + how)
+                run = []
+            if i is not None:
+                run.append(i)
+    return out
 
 
 def _shift(frag: dict, base: dt.date, on: dt.date) -> dict:

@@ -104,9 +104,10 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
     if bool(change) == bool(from_date or to_date):
         raise click.UsageError("give --change OVERLAY, or --from-date D1 --to-date D2")
     if exhaustive:
-        if not change:
-            raise click.UsageError("--exhaustive needs --change OVERLAY")
-        _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty)
+        if not change and (on or between):
+            raise click.UsageError("--on and --between go with --change (the dates are --from-date and --to-date)")
+        dates = None if change else (_date(from_date or "", "--from-date"), _date(to_date or "", "--to-date"))
+        _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty, dates)
         return
     if between or where or save_examples:
         raise click.UsageError("--between, --where and --save-examples go with --exhaustive")
@@ -134,71 +135,136 @@ def diff(paths, change, from_date, to_date, exhaustive, on, between, where, save
     sys.exit(1 if report["summary"]["changed"] else 0)
 
 
-# The space the command line covers: the circumstances of the UC groups, one child. The full
-# vocabulary (and two children) is some 3 million profiles, which the one-program diff cannot yet
-# answer in reasonable time (docs/analysts.md, "Performance and limits"); the Python API takes any.
-EXHAUSTIVE_KEYS = ("couple", "responsible_carer", "capability", "children")
-
-
-def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty):
-    """The exhaustive diff over the bounded circumstance space (wfikb.analysis.exhaustive)."""
+def _space_run(change, policy_dirs, on, between, where, attribute=True, dates=None):
+    """The exhaustive diff of overlay `change` (or of the law on dates=(D1, D2)) over the space."""
     import datetime as dt
-    from wfikb.analysis import exhaustive
-    if save_examples:
-        raise click.UsageError("--save-examples is not built yet; each cell's example is in the JSON output")
-    base = load_policy(policy_dirs)
-    base_dirs, overlays = policy_dirs
-    changed = load_policy((base_dirs, tuple(overlays) + (change,)))
+    from wfikb.analysis import edits, exhaustive
+    from wfikb.analysis.space import parse_where
+    from wfikb.cli.options import policy_roots
+    from wfikb.loader import Policy
+    from wfikb.loader.source import read_roots
+    try:
+        where = parse_where(list(where))
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if dates:
+        policy = load_policy(policy_dirs)
+        result = exhaustive.diff(policy, policy, dates=dates, where=where)
+        result["policies"] = (policy, policy)
+        return result
+    if policy_dirs[1]:
+        raise click.UsageError("--overlay is not used with --change: the overlay is the change")
+    roots = policy_roots(policy_dirs)
+    ov = edits.read(change, roots)
+    base_files = read_roots(roots)
+    base, changed = Policy.from_files(base_files), Policy.from_files(base_files + ov.files)
     result = exhaustive.diff(base, changed, on=_date(on, "--on") if on else (None if between else dt.date.today()),
                              between=tuple(_date(d, "--between") for d in between) if between else None,
-                             where=list(where), keys=EXHAUSTIVE_KEYS, max_children=1)
+                             where=where, overlay=(base_files, ov) if attribute else None)
+    result["policies"] = (base, changed)
+    return result
+
+
+def _exhaustive(change, policy_dirs, on, between, where, save_examples, fmt, pretty, dates=None):
+    """`wfikb diff --exhaustive`: profiles, changed, cells (docs/analysts.md, JSON shapes)."""
+    from wfikb.analysis import examples
+    from wfikb.escape import printable
+    result = _space_run(change, policy_dirs, on, between, where, dates=dates)
+    result.pop("policies")
     for cell in result["cells"]:
-        cell.pop("profiles", None)
+        cell.pop("box", None)
+    if save_examples:
+        result["examples"] = [str(p) for p in examples.save(result["cells"], save_examples, change)]
     if fmt == "json":
         click.echo(render.to_json(result, pretty), nl=False)
     else:
-        lines = [f"{result['profiles']} profiles, {result['changed']} changed, in {len(result['cells'])} cells"]
-        for cell in result["cells"]:
-            lines.append(f"- {cell['count']}: {cell.get('text', '')}")
-        click.echo(render.terminal_lines(*lines))
+        sp = result["space"]
+        what = (f"Change: {change}, on {' .. '.join(sp['dates'][:1] + sp['dates'][1:][-1:])}" if change else
+                f"Law on {sp['dates'][0]} -> law on {sp['dates'][-1]} (each profile's dates fixed)")
+        lines = [f"{what}, {' '.join(f'{k}={v}' for k, v in sp['where'].items())}",
+                 f"{result['profiles']:,} profiles, {result['changed']:,} changed, in {len(result['cells'])} cells "
+                 f"({result['seconds']:.1f} s)"]
+        for n, cell in enumerate(result["cells"], 1):
+            md = fmt == "md"
+            lines.append(f"{'- ' if md else ''}{n}. {cell['count']:,} x {cell.get('text', '')}"
+                         f"{' [edits: ' + ', '.join(cell['edits']) + ']' if cell['edits'] else ''}")
+        for p in result.get("examples", []):
+            lines.append(f"example written: {p}")
+        click.echo("\n".join(printable(x) for x in lines) + "\n", nl=False)
     sys.exit(1 if result.get("changed") else 0)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--change", "change", metavar="OVERLAY", required=True, help="The overlay to check.")
+@click.option("--change", "change", metavar="OVERLAY", help="The overlay to check.")
 @click.option("--no-new-requirements", "new", is_flag=True, help="FAIL if any scenario gains a requirement.")
 @click.option("--no-lost-requirements", "lost", is_flag=True, help="FAIL if any scenario loses a requirement.")
-@click.option("--on", "on", metavar="DATE", help="Every scenario's date replaced by DATE (others kept).")
+@click.option("--properties", "props", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Check the properties (clingo constraints over outcomes) in FILE over the whole space.")
+@click.option("--on", "on", metavar="DATE", help="With PATHS: every scenario's date replaced by DATE; without: the law on DATE.")
+@click.option("--between", nargs=2, metavar="D1 D2", help="Without PATHS: dates from D1 to D2.")
+@click.option("--where", multiple=True, metavar="KEY=VALUE", help="Without PATHS: fix a circumstance (repeatable).")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True)
 @pretty_option
 @policy_option
-def check(paths, change, new, lost, on, fmt, pretty, policy_dirs):
-    """Directional gate: PASS, or FAIL with the witness scenarios and both explanations.
+def check(paths, change, new, lost, props, on, between, where, fmt, pretty, policy_dirs):
+    """Directional gate or properties: PASS, or FAIL with witness scenarios (and both explanations).
 
     A requirement is an asked activity becoming mandatory, or a Universal Credit regime moving up
     no_work_related_requirements -> work_focused_interview -> work_preparation ->
-    all_work_related_requirements. Without PATHS, the whole circumstance space is checked when
-    wfikb.analysis.exhaustive is installed. Exit status 0 PASS, 1 FAIL, 2 bad input.
+    all_work_related_requirements. With PATHS the scenarios there are checked; without, the whole
+    bounded circumstance space (as `wfikb diff --exhaustive`). Exit status 0 PASS, 1 FAIL, 2 bad input.
 
     \b
-    Example:
+    Examples:
       wfikb check --change docs/examples/overlay-work-preparation-at-3.lp --no-new-requirements scenarios
+      wfikb check --change docs/examples/overlay-aet-raised.lp --no-lost-requirements --on 2027-06-01
+      wfikb check --properties docs/examples/properties.lp --on 2027-06-01
     """
     from wfikb.analysis import gate
     from wfikb.escape import printable
+    if props:
+        if change or new or lost or paths:
+            raise click.UsageError("--properties goes alone (with --on/--between/--where), not with --change or PATHS")
+        _properties(props, policy_dirs, on, between, where, fmt, pretty)
+        return
+    if not change:
+        raise click.UsageError("give --change OVERLAY with a direction, or --properties FILE")
     if new == lost:
         raise click.UsageError("give one of --no-new-requirements or --no-lost-requirements")
     direction = gate.NEW if new else gate.LOST
-    if not paths:
-        raise click.UsageError("give the scenario files or folders to check (PATHS); the directional check "
-                               "over the whole circumstance space is not built yet (use diff --exhaustive)")
-    result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None,
-                                full=fmt == "json"), direction)
+    if paths:
+        if between or where:
+            raise click.UsageError("--between and --where check the whole space: give no PATHS")
+        result = gate.check(_change(change, policy_dirs, paths, attribute=False, on=_date(on, "--on") if on else None,
+                                    full=fmt == "json"), direction)
+    else:
+        diffed = _space_run(change, policy_dirs, on, between, where)
+        base, changed = diffed.pop("policies")
+        result = gate.check_space(diffed, base, changed, direction)
     if fmt == "json":
         click.echo(render.to_json(result, pretty), nl=False)
     else:
         click.echo("\n".join(printable(x) for x in gate.text(result).split("\n")), nl=False)
+    sys.exit(0 if result["result"] == "PASS" else 1)
+
+
+def _properties(path, policy_dirs, on, between, where, fmt, pretty):
+    import datetime as dt
+    from wfikb.analysis import properties
+    from wfikb.analysis.space import parse_where
+    from wfikb.escape import printable
+    try:
+        where = parse_where(list(where))
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    result = properties.check(load_policy(policy_dirs), path,
+                              on=_date(on, "--on") if on else (None if between else dt.date.today()),
+                              between=tuple(_date(d, "--between") for d in between) if between else None, where=where)
+    if fmt == "json":
+        click.echo(render.to_json(result, pretty), nl=False)
+    else:
+        click.echo("\n".join(printable(x) for x in properties.text(result, path).split("\n")), nl=False)
     sys.exit(0 if result["result"] == "PASS" else 1)
 
 
