@@ -228,9 +228,9 @@ def summary_lines(s: dict) -> list[str]:
              f"space: {s['space']['profiles']} profiles; {', '.join(f'{k}={v}' for k, v in s['space']['where'].items())}; "
              f"varying {', '.join(s['space']['keys'])}; on {', '.join(s['space']['dates'])}"]
     for t in s["taught"]:
-        lines.append(f"  {t['pair']} {'/'.join(t['scenarios'])}  {t['differs_in']:<16} {t['rule']}: {t['text']}")
+        lines.append(f"  {t['pair']} {'/'.join(t['scenarios'])}  {t['differs_in']:<16} {t['condition']}: {t['text']}")
     if s["unreachable"]:
         lines.append("unreachable:")
         for u in s["unreachable"]:
-            lines.append(f"  {u['rule']}: {u['text']}: {u['reason']}")
+            lines.append(f"  {u['condition']}: {u['text']}: {u['reason']}")
     return lines

@@ -13,9 +13,9 @@ import hashlib
 from wfikb import dates, vocabulary as voc
 
 NAMES = (("Amira", "she"), ("Ben", "he"), ("Chloe", "she"), ("Dev", "he"), ("Efua", "she"), ("Farid", "he"),
-         ("Grace", "she"), ("Hamza", "he"), ("Isla", "she"), ("Jonah", "he"), ("Kiran", "they"), ("Leah", "she"),
+         ("Grace", "she"), ("Hamza", "he"), ("Isla", "she"), ("Jonah", "he"), ("Kiran", "he"), ("Leah", "she"),
          ("Marek", "he"), ("Nia", "she"), ("Owen", "he"), ("Priya", "she"), ("Rhys", "he"), ("Sana", "she"),
-         ("Tomasz", "he"), ("Uma", "she"), ("Victor", "he"), ("Wen", "they"), ("Yusuf", "he"), ("Zara", "she"))
+         ("Tomasz", "he"), ("Uma", "she"), ("Victor", "he"), ("Wen", "she"), ("Yusuf", "he"), ("Zara", "she"))
 POSSESSIVE = {"she": "her", "he": "his", "they": "their"}
 SKIP = ("benefit", "couple", "children", "born")
 
@@ -81,8 +81,8 @@ def tell(sc: dict, name: str, pronoun: str) -> str:
         text = f.text.format(v=_value(f, v, on))
         text = text.replace("the claimant's", poss).replace("The claimant's", poss.capitalize())
         text = text.replace("the claimant", pronoun).replace("The claimant", pronoun.capitalize())
-        if pronoun == "they":
-            text = text.replace("they is", "they are").replace("they has", "they have")
+        if key == "responsible_carer" and not kids:
+            text = f"{pronoun} is named as the responsible carer, though no child is listed"
         parts.append(text[:1].lower() + text[1:])
     sentence = "; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + f" (on {on.isoformat()})."

@@ -32,6 +32,28 @@ VARIABLE_KINDS = ("bool", "enum", "money", "hours", "int", "date", "children")
 BUDGET = 4000            # profiles: about a second of grounding per thousand
 
 
+class TrainingSpace(Space):
+    """The analysts' space, with a varied enum that has a default (`nation`) stated as varied:
+    `Space.program` gives every profile the default fact and leaves the varied value's fact out (its
+    fragments drop `nation`), so every profile would be in England whatever its value. Here each
+    value states its own fact and the shared default goes. (The engine, run on every generated file,
+    found this: a pair the space thought different had one outcome.)"""
+
+    def program(self):
+        from clingo import Function, Number
+        text, rows = super().program()
+        decl = voc.fields("claimant")
+        varied = {di: decl[d.key] for di, d in enumerate(self.dims) if d.key in decl and decl[d.key].default}
+        drop = {"_sv_" + f.pred for f in varied.values()}
+        rows = [r for r in rows if not (r.name in drop and r.arguments[1].number == -2)]
+        for di, f in varied.items():
+            for vi, v in enumerate(self.dims[di].values):
+                value = v.claimant.get(f.key, f.default)
+                for t in range(len(self.days)):
+                    rows.append(Function("_sv_" + f.pred, [Number(t), Number(di), Number(vi), Function(value)]))
+        return text, rows
+
+
 @dataclass(frozen=True)
 class Node:
     """A concrete scenario: a profile, and optionally one ordered dimension moved to `qty` (the last
@@ -60,7 +82,7 @@ def build_space(policy, rule_ids, on=None, between=None, where=None, keys=None, 
         decl = voc.fields("claimant")
         wanted = [k for k in conds.keys_read(policy, rule_ids, where["benefit"])
                   if k in decl and decl[k].kind in VARIABLE_KINDS and k not in where]
-        full = Space.build([policy], on=on, between=between, where=where, keys=tuple(wanted), max_children=max_children)
+        full = TrainingSpace.build([policy], on=on, between=between, where=where, keys=tuple(wanted), max_children=max_children)
         sizes: dict = {}
         for d in full.dims:
             key = "children" if d.slot else d.key
@@ -70,7 +92,8 @@ def build_space(policy, rule_ids, on=None, between=None, where=None, keys=None, 
             if size * sizes.get(k, 1) <= budget:
                 keys.append(k)
                 size *= sizes.get(k, 1)
-    return Space.build([policy], on=on, between=between, where=where, keys=tuple(keys), max_children=max_children)
+    return TrainingSpace.build([policy], on=on, between=between, where=where, keys=tuple(keys),
+                               max_children=max_children)
 
 
 @dataclass
@@ -180,15 +203,23 @@ def _edge(space: Space, ci: int, a: int, b: int, di: int, picks: list[int], v: i
     return Candidate(ci, na, nb, di)
 
 
+FIXED = {"benefit": "the space fixes the benefit (--where benefit=...)",
+         "asked": "every activity is asked in every profile",
+         "in force": "the scenario date is fixed (--between adds the dates where windows start or end)",
+         "in_force": "the scenario date is fixed (--between adds the dates where windows start or end)",
+         "_in_force": "the scenario date is fixed (--between adds the dates where windows start or end)"}
+
+
 def _reason(space: Space, c, fire: set, fails: set, near: int) -> str:
-    scope = f"in any of the {space.size} profiles"
+    n = space.size
     if not fire:
-        return f"the clause never fires {scope}"
+        return f"the clause never fires in any of the {n} profiles of the space"
     if not fails:
-        return (f"it never fails while the rest of the clause holds {scope}: a circumstance the space "
-                f"fixes or does not vary decides it")
+        pred = c.source.split("(")[0].removeprefix("not ").strip()
+        why = FIXED.get(pred, "a circumstance the space fixes or does not vary decides it")
+        return f"it never fails while the rest of the clause holds, in any of the {n} profiles: {why}"
     if not near:
         return (f"no profile where it fails (with the rest of the clause holding) is one circumstance away from "
-                f"one where the clause fires {scope}")
-    return (f"masked: in each of the {near} pairs one circumstance apart where it fails, the outcome is the "
-            f"same (another rule gives the same result) {scope}")
+                f"one where the clause fires, among the {n} profiles")
+    return (f"masked: in each of the {near} pairs one circumstance apart in which it fails (among the {n} "
+            f"profiles), the outcome is the same: another rule gives the same result")

@@ -34,7 +34,8 @@ def run(its: list[dict], echo=click.echo, prompt=click.prompt) -> tuple[int, int
             echo(f"Why: {q['reason']}" + (f" [{q['rule']}: {q['citation']}]" if q["rule"] else ""))
         for c in it["contrasts"]:
             echo(f"Contrast ({c['pair']}, with {c['partner']}): only {c['differs_in']} differs "
-                 f"(here: {c['here']}" + (f"; there: {c['there']}" if c.get("there") else "") + f"); "
+                 f"(here: {c['here']}" + (f"; there: {c['there']}" if c.get("there") else "") + ")"
+                 + (f", and {c['matters']}" if c.get("matters") else "") + "; "
                  "it teaches " + "; ".join(f"{t['rule']}: {t['condition']}" for t in c["teaches"]))
     echo(f"\n{right} of {asked} right.")
     return right, asked

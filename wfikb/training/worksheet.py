@@ -70,7 +70,7 @@ def items(engine: Engine, folder: str) -> list[dict]:
         out.append({"id": sc.id, "title": sc.title, "date": sc.date.isoformat(), "name": name,
                     "narrative": gen.get("narrative", ""), "source": str(sc.source),
                     "questions": _questions(ev, [p[1] for p in partners], name),
-                    "contrasts": _contrasts(sc, roles, by_id)})
+                    "contrasts": _contrasts(sc, ev, roles, by_id)})
     return out
 
 
@@ -136,15 +136,32 @@ def _describe(sc, key: str) -> str:
     return words(str(v))
 
 
-def _contrasts(sc, roles: list[dict], by_id: dict) -> list[dict]:
+def _contrasts(sc, ev, roles: list[dict], by_id: dict) -> list[dict]:
     """One contrast per pair, with every condition it teaches."""
     out: dict = {}
     for r in roles:
         c = out.get(r.get("pair"))
         if c is None:
             c = out[r.get("pair")] = _contrast(sc, r, by_id.get(r.get("partner")))
+            if r.get("partner") in by_id:
+                c["matters"] = _matters(ev, by_id[r["partner"]][1])
         c["teaches"].append({"rule": r.get("rule", ""), "condition": r.get("condition", "")})
     return list(out.values())
+
+
+def _matters(ev, other) -> str:
+    """What the one change does to the outcome, in words."""
+    m, o = ev.model, other.model
+    if m.regime() != o.regime():
+        return (f"the group is {REGIME_WORDS.get(m.regime(), m.regime())} here and "
+                f"{REGIME_WORDS.get(o.regime(), o.regime())} there")
+    for a in ev.scenario.activities:
+        if m.status(a) != o.status(a):
+            return f"{words(a)} is {m.status(a)} here and {o.status(a)} there"
+        if m.sanction_risk(a) != o.sanction_risk(a):
+            return f"missing {words(a)} carries a sanction risk {'here' if m.sanction_risk(a) else 'there'} only"
+    diff = sorted(x for x in names(ev) ^ names(other) if not x.startswith(OWN))
+    return f"{diff[0]} holds on one side only" if diff else "the outcome differs"
 
 
 def _contrast(sc, role: dict, partner) -> dict:
