@@ -83,6 +83,6 @@ def tell(sc: dict, name: str, pronoun: str) -> str:
         text = text.replace("the claimant", pronoun).replace("The claimant", pronoun.capitalize())
         if key == "responsible_carer" and not kids:
             text = f"{pronoun} is named as the responsible carer, though no child is listed"
-        parts.append(text[:1].lower() + text[1:])
+        parts.append(text)
     sentence = "; ".join(parts)
     return sentence[:1].upper() + sentence[1:] + f" (on {on.isoformat()})."
