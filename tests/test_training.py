@@ -93,7 +93,7 @@ def test_unreachable_conditions_come_with_the_solvers_reason(uc_set):
     by = {(u["rule"], u["text"]): u["reason"] for u in summary["unreachable"]}
     assert all(u["reason"] for u in summary["unreachable"])
     # s.20(1)(a) as enacted ended on 2 April 2017: on 2026-01-05 the clause fires for no profile
-    assert by[("uc.s20_1_a.child_under_prescribed_age", "A >= F")].== "the clause never fires in any of the 460 profiles of the space"
+    assert by[("uc.s20_1_a.child_under_prescribed_age", "A >= F")] == "the clause never fires in any of the 460 profiles of the space"
     # the benefit is fixed by the space, so `benefit(S, universal_credit)` never fails
     assert by[("uc.s19_2_a.lcwra", "benefit(S,universal_credit)")].endswith("the space fixes the benefit (--where benefit=...)")
     # s.20(2): K != wfi fails only for the interview itself, which the s.20 rule already requires
