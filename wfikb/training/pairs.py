@@ -217,6 +217,9 @@ def _reason(space: Space, c, fire: set, fails: set, near: int) -> str:
     if not fails:
         pred = c.source.split("(")[0].removeprefix("not ").strip()
         why = FIXED.get(pred, "a circumstance the space fixes or does not vary decides it")
+        if "in_force" in pred or pred == "in force":
+            if len(space.days) > 1:
+                why = "on the dates where the window is closed, the rest of the clause fails too (a dated parameter or window)"
         return f"it never fails while the rest of the clause holds, in any of the {n} profiles: {why}"
     if not near:
         return (f"no profile where it fails (with the rest of the clause holding) is one circumstance away from "
