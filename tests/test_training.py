@@ -181,6 +181,8 @@ def test_generate_refuses_bad_input_in_one_line(tmp_path):
     assert r.code == 2 and "exactly one of --rules, --topic or --file" in r.err
     r = wfikb("generate", "--rules", "no.such.rule", "--on", ON, "--out", tmp_path / "x")
     assert r.code == 2 and "no.such.rule" in r.err and len(r.err.strip().splitlines()) == 1
+    r = wfikb("generate", "--rules", "uc.s21_1_a.lcw", "--on", ON, "--keys", "capability,nosuch", "--out", tmp_path / "x")
+    assert r.code == 2 and "--keys" in r.err and "'nosuch'" in r.err and len(r.err.strip().splitlines()) == 1
     full = tmp_path / "full"
     full.mkdir()
     (full / "keep.txt").write_text("x")

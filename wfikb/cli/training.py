@@ -1,7 +1,6 @@
 """Commands for trainers: generate, worksheet, quiz (docs/trainers.md)."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click

@@ -111,12 +111,8 @@ def _teaches(clause: Clause, d) -> bool:
     if isinstance(d, Cmp):
         if d.assigns and not any(d.assigns in x.variables for x in clause.conds if isinstance(x, Pos)):
             return False           # `X = expr` binding X: an assignment, not a test
-        return SCENARIO_VAR in _bound_through(clause, d) or bool(d.variables)
+        return bool(d.variables)
     return isinstance(d, Neg) and SCENARIO_VAR in d.variables
-
-
-def _bound_through(clause: Clause, d) -> set:
-    return set().union(*(x.variables for x in clause.conds if isinstance(x, Pos) and x.variables & d.variables))
 
 
 def _lit(d) -> str:
@@ -184,7 +180,7 @@ def _kept(clause: Clause, j: int):
     return [d for d in clause.conds if d in kept], bound
 
 
-def keys_read(policy, rule_ids: list[str], benefit: str = "") -> list[str]:
+def keys_read(policy, rule_ids: list[str]) -> list[str]:
     """The claimant keys the selected rules read, directly or through the rules they rest on: those
     that more of the rules' conditions rest on first, then in the order they are met."""
     dates = {("partner" if f.who == "partner" else "claimant", f.date_key): f.key

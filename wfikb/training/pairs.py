@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from wfikb import vocabulary as voc
 from wfikb.analysis.exhaustive import solve_space
 from wfikb.analysis.space import Space
+from wfikb.errors import InputError
+from wfikb.scenario import from_dict
 from wfikb.training import conditions as conds
 
 OUTPUTS = ("regime", "status", "sanction_risk", "conclude")
@@ -78,9 +80,15 @@ def build_space(policy, rule_ids, on=None, between=None, where=None, keys=None, 
         named = conds.benefits_named(policy, rule_ids)
         where["benefit"] = named[0] if named else "universal_credit"
     on = on or (None if between else dt.date.today())
+    decl = voc.fields("claimant")
+    for k in keys or ():
+        if k not in decl or decl[k].kind not in VARIABLE_KINDS or k == "benefit":
+            raise InputError("--keys", None, f"expected claimant keys of the vocabulary that can vary "
+                                             f"(kinds {', '.join(VARIABLE_KINDS)}), not {k!r}")
+    from_dict({"id": "where", "date": (on or between[0]).isoformat(), "claimant": dict(where)},
+              source="--where")           # refuses a value the vocabulary does not allow, naming the key
     if keys is None:
-        decl = voc.fields("claimant")
-        wanted = [k for k in conds.keys_read(policy, rule_ids, where["benefit"])
+        wanted = [k for k in conds.keys_read(policy, rule_ids)
                   if k in decl and decl[k].kind in VARIABLE_KINDS and k not in where]
         full = TrainingSpace.build([policy], on=on, between=between, where=where, keys=tuple(wanted), max_children=max_children)
         sizes: dict = {}
