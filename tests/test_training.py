@@ -1,6 +1,6 @@
 """Trainers (issue 18): `wfikb generate`, `wfikb worksheet`, `wfikb quiz` (docs/trainers.md).
 
-One teaching set for the UC group rules is generated once (a small space: 460 profiles) and checked:
+One teaching set for the UC group rules is generated once (a small space: 230 profiles) and checked:
 every reachable condition taught, each pair one circumstance and one outcome apart, on a boundary,
 unreachable conditions with the solver's reason, every file passing `wfikb test`, answer keys as
 `wfikb explain` gives them."""
@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from tests.conftest import wfikb
 
 ON = "2026-01-05"
-KEYS = "couple,responsible_carer,capability,children"
+KEYS = "couple,capability,children"
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,8 @@ def test_each_pair_differs_in_one_circumstance_on_a_boundary_and_in_outcome(uc_s
             pairs.setdefault(role["pair"], set()).add(sid)
             assert role["partner"] in files and role["partner"] != sid
     assert len(pairs) == summary["pairs"]
+    sids = sorted(files)
+    models = dict(zip(sids, (ev.model for ev in engine.evaluate_batch([load(folder / f"{s}.toml") for s in sids]))))
     for pid, members in pairs.items():
         assert len(members) == 2, pid
         a, b = sorted(members)
@@ -79,7 +81,7 @@ def test_each_pair_differs_in_one_circumstance_on_a_boundary_and_in_outcome(uc_s
             x, y = ca["children"][0], cb["children"][0]
             # the same child one day apart (a birthday and the day before) or the same child fostered
             assert abs((x["born"] - y["born"]).days) == 1 or x.get("foster") != y.get("foster"), pid
-        ea, eb = (engine.evaluate(load(folder / f"{s}.toml")).model for s in (a, b))
+        ea, eb = models[a], models[b]
         outcome = lambda m: (m.regime(), [(x, m.status(x), m.sanction_risk(x)) for x in da["ask"]["activities"]])
         assert outcome(ea) != outcome(eb) or da["expect"].get("conclusions") != db["expect"].get("conclusions"), pid
     # birthday pairs: a child who turns N tomorrow against one who turns N today
@@ -93,18 +95,20 @@ def test_unreachable_conditions_come_with_the_solvers_reason(uc_set):
     by = {(u["rule"], u["text"]): u["reason"] for u in summary["unreachable"]}
     assert all(u["reason"] for u in summary["unreachable"])
     # s.20(1)(a) as enacted ended on 2 April 2017: on 2026-01-05 the clause fires for no profile
-    assert by[("uc.s20_1_a.child_under_prescribed_age", "A >= F")] == "the clause never fires in any of the 460 profiles of the space"
+    assert by[("uc.s20_1_a.child_under_prescribed_age", "A >= F")] == \
+        f"the clause never fires in any of the {summary['space']['profiles']} profiles of the space"
     # the benefit is fixed by the space, so `benefit(S, universal_credit)` never fails
     assert by[("uc.s19_2_a.lcwra", "benefit(S,universal_credit)")].endswith("the space fixes the benefit (--where benefit=...)")
     # s.20(2): K != wfi fails only for the interview itself, which the s.20 rule already requires
     assert by[("uc.s20_2.no_other_requirement", "K != wfi")].startswith("masked: in each of the")
 
 
-def test_same_seed_same_files_byte_for_byte(tmp_path):
-    args = ["--rules", "uc.s21_1_aa.child_aged_2,uc.s21.work_preparation", "--on", ON, "--keys", "capability,children"]
+def test_same_seed_same_files_byte_for_byte(tmp_path, engine):
+    from wfikb.training.generate import generate, write
+    kw = dict(rules="uc.s21_1_aa.child_aged_2,uc.s21.work_preparation", on=dt.date(2026, 1, 5),
+              keys=("capability", "children"))
     for name, seed in (("a", 1), ("b", 1), ("c", 2)):
-        r = wfikb("generate", *args, "--seed", seed, "--out", tmp_path / name)
-        assert r.code == 0, r.err
+        write(generate(engine.policy, seed=seed, **kw), tmp_path / name)
     read = lambda n: {p.name: p.read_bytes() for p in sorted((tmp_path / n).iterdir())}
     assert read("a") == read("b") and read("a")
     assert read("a") != read("c")          # another seed, other names in the stories
@@ -118,7 +122,7 @@ def test_answer_keys_agree_with_explain(uc_set, engine):
     its = items(engine, str(folder))
     runner = CliRunner()
     checked = 0
-    for it in its[:6]:
+    for it in its[:4]:
         for q in it["questions"]:
             name = f"regime={q['answer']}" if q["kind"] == "regime" else \
                 f"activity={q['activity']}:{q['answer']}" if q["kind"] == "activity" else None
@@ -132,25 +136,30 @@ def test_answer_keys_agree_with_explain(uc_set, engine):
             node = tree if q["kind"] == "regime" else next(c for c in tree["because"] if c.get("kind") == "derived")
             assert (node["rule"], node["citation"], node["text"]) == (q["rule"], q["citation"], q["reason"])
             checked += 1
-    assert checked >= 10
+    assert checked >= 6
+
+
+def _cli(*args):
+    from wfikb.cli import cli
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    assert r.exit_code == 0, r.output
+    return r
 
 
 def test_worksheet_and_answer_key_from_templates(uc_set, tmp_path):
     folder, summary = uc_set
-    r = wfikb("worksheet", folder, "--format", "md", "-o", tmp_path / "s.md")
-    assert r.code == 0, r.err
+    r = _cli("worksheet", folder, "--format", "md", "-o", tmp_path / "s.md")
+    assert f"({summary['scenarios']} cases," in r.output
     sheet, key = (tmp_path / "s.md").read_text(), (tmp_path / "s-answers.md").read_text()
     assert "Which work-related requirement group is" in sheet and "s.22" not in sheet   # no answers on the sheet
     assert "the all work-related requirements group (s.22)" in key and "What changed and why it matters" in key
-    r = wfikb("worksheet", folder, "--format", "html", "-o", tmp_path / "s.html", "--shuffle", "--seed", "3")
-    assert r.code == 0, r.err
+    _cli("worksheet", folder, "--format", "html", "-o", tmp_path / "s.html", "--shuffle", "--seed", "3")
     html = (tmp_path / "s.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and "<section>" in html
     mine = tmp_path / "tpl"
     mine.mkdir()
     (mine / "worksheet.md.j2").write_text("{% for it in items %}{{ it.id }}|{% endfor %}\n")
-    r = wfikb("worksheet", folder, "-o", tmp_path / "t.md", "--templates", mine)
-    assert r.code == 0, r.err
+    _cli("worksheet", folder, "-o", tmp_path / "t.md", "--templates", mine)
     assert (tmp_path / "t.md").read_text().startswith("case-01|case-02|")
     assert "answer key" in (tmp_path / "t-answers.md").read_text()      # the shipped key template still used
 
