@@ -117,23 +117,37 @@ def exercised_rules(evaluations: list[Evaluation]) -> set[str]:
     used: set[str] = set()
     if not evaluations:
         return used
-    policy = evaluations[0].policy
-    facts = policy.fact_index
-    def note(c, env):
-        used.add(c.rule.id)
-        for cond in c.conds:
-            if cond.kind == "pos":
-                try:
-                    sym = instantiate(cond.node, env)
-                except KeyError:
-                    continue
-                if sym in facts:
-                    used.add(facts[sym].rule.id)
     for ev in evaluations:
-        for c, env in ev.model.own_instances():
-            note(c, env)
-        for c, env in ev.model.leaf_instances():    # lookups the solver does not record (@leaf)
-            note(c, env)
-    for c, env in evaluations[0].model.shared.instances():
-        note(c, env)
+        used |= exercised_by(ev)
+    return used | shared_rules(evaluations[0])
+
+
+def exercised_by(ev: Evaluation) -> set[str]:
+    """Rules that fired for this scenario (and the facts those firings used), leaving out the
+    scenario-independent part of the model that every scenario of a batch shares (`shared_rules`)."""
+    used: set[str] = set()
+    for c, env in ev.model.own_instances():
+        _note(ev.policy.fact_index, used, c, env)
+    for c, env in ev.model.leaf_instances():    # lookups the solver does not record (@leaf)
+        _note(ev.policy.fact_index, used, c, env)
     return used
+
+
+def shared_rules(ev: Evaluation) -> set[str]:
+    """Rules that fired in the scenario-independent part of the model: the same for every scenario."""
+    used: set[str] = set()
+    for c, env in ev.model.shared.instances():
+        _note(ev.policy.fact_index, used, c, env)
+    return used
+
+
+def _note(facts, used: set[str], c, env) -> None:
+    used.add(c.rule.id)
+    for cond in c.conds:
+        if cond.kind == "pos":
+            try:
+                sym = instantiate(cond.node, env)
+            except KeyError:
+                continue
+            if sym in facts:
+                used.add(facts[sym].rule.id)

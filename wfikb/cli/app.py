@@ -57,3 +57,6 @@ def main():
         raise
     except BrokenPipeError:
         sys.exit(0)
+
+
+from wfikb.cli import docs as _docs  # noqa: E402,F401  (registers `wfikb docs`)

@@ -1,0 +1,1 @@
+"""Reports for readers: what applies, why, on what law, and what would change it."""
