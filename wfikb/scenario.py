@@ -20,7 +20,9 @@ from wfikb.errors import InputError, QueryError
 from wfikb.model import parse_conclusion
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-TOP_KEYS = ("id", "title", "date", "claimant", "ask", "expect")
+TOP_KEYS = ("id", "title", "date", "claimant", "ask", "expect", "generated")
+# `[generated]` (wfikb generate, docs/trainers.md): what a teaching file teaches; not read by any rule.
+GENERATED_KEYS = ("pair", "differs_in", "rule", "condition", "partner", "name", "narrative", "also")
 SCALE = {"money": 100, "hours": 100}
 # Input bounds (docs/scenarios.md, "Limits"): far above any real claim, low enough that a scenario
 # is read, grounded and explained in well under a second.
@@ -147,6 +149,8 @@ def from_dict(data: Any, source: str = "<memory>") -> Scenario:
     claimant, children = v.claimant(claimant_raw, date)
     ask = v.ask(v.table(data.get("ask", {}), "ask"))
     expect = v.expect(v.table(data.get("expect", {}), "expect"))
+    if "generated" in data:
+        v.generated(v.table(data["generated"], "generated"))
     return Scenario(sid, date, claimant, children, ask, expect, title, source, data)
 
 
@@ -158,6 +162,20 @@ class _Validator:
         if got is not ...:
             expected = f"{expected}; got {_show(got)}"
         raise InputError(self.source, key, expected)
+
+    def generated(self, data: dict) -> None:
+        self.no_unknown(data, GENERATED_KEYS, "generated.")
+        roles = data.get("also", [])
+        if not isinstance(roles, list):
+            self.fail("generated.also", "expected an array of tables", roles)
+        for i, role in enumerate([data] + roles):
+            where = "generated." if i == 0 else f"generated.also[{i - 1}]."
+            if i:
+                self.table(role, where[:-1])
+                self.no_unknown(role, GENERATED_KEYS[:5], where)
+            for k, x in role.items():
+                if k != "also" and not isinstance(x, str):
+                    self.fail(where + k, "expected a string", x)
 
     def require(self, data: dict, key: str, prefix: str):
         if key not in data:
