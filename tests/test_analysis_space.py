@@ -162,3 +162,20 @@ def test_between_two_dates_the_date_is_a_dimension_and_agrees_with_the_engine(po
     expected = {s for s, (b, a) in enumerate(zip(before, after)) if _outputs(b) != _outputs(a)}
     assert {s for c in r["cells"] for s in space.members(c["box"])} == expected and len(expected) == 4
     assert all(c["conditions"]["date"] == ["2027-04-01", "2027-04-02"] for c in r["cells"])
+
+
+def test_a_varied_key_with_a_default_gives_each_profile_its_own_value(policies):
+    # nation has a default (england): the facts every profile shares once stated it, so a
+    # Scotland profile was grounded as England. Each profile must carry exactly its own nation.
+    import clingo
+    space = Space.build([policies[0]], on=ON, keys=("nation",), max_children=0)
+    text, rows = space.program()
+    ctl = clingo.Control(["--warn=none"])
+    ctl.add("base", [], text)
+    with ctl.backend() as b:
+        for r in rows:
+            b.add_rule([b.add_atom(r)])
+    ctl.ground([("base", [])])
+    got = {(a.symbol.arguments[0].number, str(a.symbol.arguments[1])) for a in ctl.symbolic_atoms.by_signature("nation", 2)}
+    want = {(s, space.scenario_dict(s)["claimant"].get("nation", "england")) for s in range(space.size)}
+    assert len({n for _, n in want}) > 1 and got == want

@@ -255,12 +255,13 @@ class Space:
         preds: set[tuple[str, int]] = set()
         stride = len(self.days)
         rows.append(Function("_dim", [Number(-1), Number(1), Number(len(self.days))]))
+        own = self._own_preds()
         for t, on in enumerate(self.days):
             rows.append(Function("_today", [Number(t), Number(dates.as_int(on))]))
             base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
                               "ask": {"activities": list(voc.ACTIVITIES)}})
             for sym in facts.scenario_facts(0, base):
-                if sym.name not in ("scenario", "today"):
+                if sym.name not in ("scenario", "today", *own.values()):
                     rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
                     preds.add((sym.name, len(sym.arguments)))
         for di, d in enumerate(self.dims):
@@ -268,7 +269,7 @@ class Space:
             stride *= len(d.values)
             for vi, v in enumerate(d.values):
                 for t, on in enumerate(self.days):
-                    for sym in _value_facts(v, self.days[0], on, d.slot):
+                    for sym in _value_facts(v, self.days[0], on, d.slot, own.get(d.key)):
                         rows.append(Function("_sv_" + sym.name, [Number(t), Number(di), Number(vi)] + sym.arguments[1:]))
                         preds.add((sym.name, len(sym.arguments)))
         text = [f"_prof(0..{self.size - 1}).", "_sel(S, D, (S / St) \\ Sz) :- _prof(S), _dim(D, St, Sz).",
@@ -289,6 +290,13 @@ class Space:
             stride *= len(d.values)
         return s
 
+    def _own_preds(self) -> dict[str, str]:
+        """Varied keys with a default (nation) -> their predicate: each of their values states its
+        own fact, and the facts every profile shares leave it out (else every profile would keep
+        the default whatever its value)."""
+        decl = voc.fields("claimant")
+        return {d.key: decl[d.key].pred for d in self.dims if d.key in decl and decl[d.key].default}
+
     def members(self, box: dict) -> list[int]:
         """The profile numbers inside a box (axis -> allowed value indices; axis -1 is the date)."""
         import itertools
@@ -302,6 +310,7 @@ class Space:
         policy grounded with it covers every profile at once (docs/analysts.md, "One program")."""
         rows: list[Symbol] = [Function("_axis", [Number(-1)])]
         preds: set[tuple[str, int]] = set()
+        own = self._own_preds()
         for t, on in enumerate(self.days):
             rows.append(Function("_today", [Number(t), Number(dates.as_int(on))]))
             if t < self.ndates:
@@ -309,7 +318,7 @@ class Space:
             base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
                               "ask": {"activities": list(voc.ACTIVITIES)}})
             for sym in facts.scenario_facts(0, base):
-                if sym.name not in ("scenario", "today"):
+                if sym.name not in ("scenario", "today", *own.values()):
                     rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
                     preds.add((sym.name, len(sym.arguments)))
         for di, d in enumerate(self.dims):
@@ -317,7 +326,7 @@ class Space:
             for vi, v in enumerate(d.values):
                 rows.append(Function("_val", [Number(di), Number(vi)]))
                 for t, on in enumerate(self.days):
-                    for sym in _value_facts(v, self._base(on), on, d.slot):
+                    for sym in _value_facts(v, self._base(on), on, d.slot, own.get(d.key)):
                         rows.append(Function("_sv_" + sym.name, [Number(t), Number(di), Number(vi)] + sym.arguments[1:]))
                         preds.add((sym.name, len(sym.arguments)))
         text = ["1 { _pick(D, I) : _val(D, I) } 1 :- _axis(D).", "_pick(-2, 0).", "scenario(0).",
@@ -380,12 +389,13 @@ def _shift(frag: dict, base: dt.date, on: dt.date) -> dict:
     return out
 
 
-def _value_facts(v: Value, base: dt.date, on: dt.date, slot: int = 0) -> list[Symbol]:
+def _value_facts(v: Value, base: dt.date, on: dt.date, slot: int = 0, own: str | None = None) -> list[Symbol]:
     claimant = {"benefit": "universal_credit", **_shift(v.claimant, base, on)}
     if v.children:
         claimant["children"] = [_shift(c, base, on) for c in v.children]
     sc = from_dict({"id": "x", "date": on.isoformat(), "claimant": claimant})
-    out = [s for s in facts.scenario_facts(0, sc) if s.name not in ("scenario", "today", "benefit", "nation")]
+    shared = {"scenario", "today", "benefit", "nation"} - {own}
+    out = [s for s in facts.scenario_facts(0, sc) if s.name not in shared]
     return [_renumber(s, slot) for s in out] if slot > 1 else out
 
 

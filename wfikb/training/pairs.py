@@ -34,28 +34,6 @@ VARIABLE_KINDS = ("bool", "enum", "money", "hours", "int", "date", "children")
 BUDGET = 4000            # profiles: about a second of grounding per thousand
 
 
-class TrainingSpace(Space):
-    """The analysts' space, with a varied enum that has a default (`nation`) stated as varied:
-    `Space.program` gives every profile the default fact and leaves the varied value's fact out (its
-    fragments drop `nation`), so every profile would be in England whatever its value. Here each
-    value states its own fact and the shared default goes. (The engine, run on every generated file,
-    found this: a pair the space thought different had one outcome.)"""
-
-    def program(self):
-        from clingo import Function, Number
-        text, rows = super().program()
-        decl = voc.fields("claimant")
-        varied = {di: decl[d.key] for di, d in enumerate(self.dims) if d.key in decl and decl[d.key].default}
-        drop = {"_sv_" + f.pred for f in varied.values()}
-        rows = [r for r in rows if not (r.name in drop and r.arguments[1].number == -2)]
-        for di, f in varied.items():
-            for vi, v in enumerate(self.dims[di].values):
-                value = v.claimant.get(f.key, f.default)
-                for t in range(len(self.days)):
-                    rows.append(Function("_sv_" + f.pred, [Number(t), Number(di), Number(vi), Function(value)]))
-        return text, rows
-
-
 @dataclass(frozen=True)
 class Node:
     """A concrete scenario: a profile, and optionally one ordered dimension moved to `qty` (the last
@@ -90,7 +68,7 @@ def build_space(policy, rule_ids, on=None, between=None, where=None, keys=None, 
     if keys is None:
         wanted = [k for k in conds.keys_read(policy, rule_ids)
                   if k in decl and decl[k].kind in VARIABLE_KINDS and k not in where]
-        full = TrainingSpace.build([policy], on=on, between=between, where=where, keys=tuple(wanted), max_children=max_children)
+        full = Space.build([policy], on=on, between=between, where=where, keys=tuple(wanted), max_children=max_children)
         sizes: dict = {}
         for d in full.dims:
             key = "children" if d.slot else d.key
@@ -100,7 +78,7 @@ def build_space(policy, rule_ids, on=None, between=None, where=None, keys=None, 
             if size * sizes.get(k, 1) <= budget:
                 keys.append(k)
                 size *= sizes.get(k, 1)
-    return TrainingSpace.build([policy], on=on, between=between, where=where, keys=tuple(keys),
+    return Space.build([policy], on=on, between=between, where=where, keys=tuple(keys),
                                max_children=max_children)
 
 
