@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from clingo import Function, Number, String, Symbol, SymbolType
 
 from wfikb import texts
-from wfikb.model import Model, Param, conclusion_name, is_output
+from wfikb.model import Model, Param, conclusion_name, is_output, output_words
 from wfikb.loader import FOREVER, Clause, Cond
 from wfikb.terms import ANY, compare, instantiate, match, show_operands, show_value
 
@@ -207,6 +207,14 @@ class Derivation:
             word = texts.enum_meaning((cond.node[1], 2), value) if value is not None else None
             if word:
                 shown = {**shown, var: String(word)}
+        for cond in c.conds:    # a regime or status the rule reads: in the words of wfikb/model.py
+            if cond.kind != "pos" or cond.node[0] != "f" or not (out := output_words((cond.node[1], len(cond.node[2])))):
+                continue
+            pos, words = out
+            arg = cond.node[2][pos]
+            value = env.get(arg[1]) if arg[0] == "v" else None
+            if value is not None and value.type == SymbolType.Function and value.name in words:
+                shown = {**shown, arg[1]: String(words[value.name])}
         return shown
 
     # -------------------------------------------------------------- why not

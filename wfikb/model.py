@@ -57,8 +57,25 @@ class Regime(Output):
     fields: ClassVar[tuple[str, ...]] = ("regime",)
     prefix: ClassVar[str | None] = "regime"
 
+    # The regimes as readers read them: the group of WRA 2012 Part 1 ch.2 each one is (s.19-22).
+    WORDS: ClassVar[dict[str, str]] = {
+        "no_work_related_requirements": "no work-related requirements",
+        "work_focused_interview": "work-focused interview requirement only",
+        "work_preparation": "work-focused interview and work preparation",
+        "all_work_related_requirements": "all work-related requirements",
+    }
+    SECTIONS: ClassVar[dict[str, str]] = {
+        "no_work_related_requirements": "WRA 2012 s.19", "work_focused_interview": "WRA 2012 s.20",
+        "work_preparation": "WRA 2012 s.21", "all_work_related_requirements": "WRA 2012 s.22",
+    }
+
     def name(self) -> str:
         return f"regime={self.regime}"
+
+    def words(self) -> str:
+        """The regime in words with its section, e.g. "no work-related requirements (WRA 2012 s.19)"."""
+        w = self.WORDS.get(self.regime)
+        return f"{w} ({self.SECTIONS[self.regime]})" if w else self.regime
 
     @classmethod
     def parse(cls, key, value):
@@ -73,8 +90,15 @@ class Status(Output):
     fields: ClassVar[tuple[str, ...]] = ("activity", "status")
     prefix: ClassVar[str | None] = "activity"
 
+    WORDS: ClassVar[dict[str, str]] = {"mandatory": "mandatory", "voluntary": "voluntary",
+                                       "not_permitted": "not permitted"}
+
     def name(self) -> str:
         return f"activity={self.activity}:{self.status}"
+
+    @classmethod
+    def status_words(cls, status: str | None) -> str:
+        return cls.WORDS.get(status, status) if status else "?"
 
     @classmethod
     def parse(cls, key, value):
@@ -120,6 +144,15 @@ class Conclusion(Output):
 OUTPUTS: tuple[type[Output], ...] = (Regime, Status, SanctionRisk, Conclusion)
 BY_SIGNATURE = {o.signature(): o for o in OUTPUTS}
 BY_PREFIX = {o.prefix: o for o in OUTPUTS if o.prefix}
+
+
+def output_words(sig: tuple[str, int]) -> tuple[int, dict[str, str]] | None:
+    """For an output whose value reads as words (regime/2, status/3): the value's argument position
+    and its words, so a rule text that names the value bound by such an atom says it in words."""
+    cls = BY_SIGNATURE.get(sig)
+    words = getattr(cls, "WORDS", None)
+    return (sig[1] - 1, words) if words else None
+
 
 # The link that says what decided an activity's sanction-risk answer (policy/core/outputs.lp).
 SANCTION_ANSWER = ("sanction_answer", 3)
