@@ -19,6 +19,7 @@ from clingo import Function, Number, Symbol, SymbolType
 
 from wfikb.errors import QueryError
 from wfikb.loader import Clause, Policy
+from wfikb.symbols import args, signature, text
 from wfikb.terms import compare, instantiate, match
 
 
@@ -37,7 +38,7 @@ class Output:
 
     @classmethod
     def from_symbol(cls, sym: Symbol) -> "Output":
-        return cls(*(str(a) for a in sym.arguments[1:]))
+        return cls(*(text(a) for a in args(sym)[1:]))
 
     def symbol(self, s: Symbol) -> Symbol:
         return Function(self.atom, [s, *(_term(getattr(self, f)) for f in self.fields)])
@@ -159,11 +160,11 @@ SANCTION_ANSWER = ("sanction_answer", 3)
 
 
 def is_output(sym: Symbol) -> bool:
-    return sym.type == SymbolType.Function and (sym.name, len(sym.arguments)) in BY_SIGNATURE
+    return signature(sym) in BY_SIGNATURE
 
 
 def typed(sym: Symbol) -> Output:
-    return BY_SIGNATURE[(sym.name, len(sym.arguments))].from_symbol(sym)
+    return BY_SIGNATURE[signature(sym)].from_symbol(sym)
 
 
 def conclusion_name(sym: Symbol) -> str:
@@ -255,8 +256,7 @@ class Model:
         return self._atoms
 
     def holds(self, sym: Symbol) -> bool:
-        if self.policy.leaves and sym.type == SymbolType.Function \
-                and (sym.name, len(sym.arguments)) in self.policy.leaves:
+        if self.policy.leaves and signature(sym) in self.policy.leaves:
             return sym in self._leaves()
         return sym in self.atoms or sym in self.shared.atoms
 
@@ -308,26 +308,25 @@ class Model:
                 else:
                     found.append((c, env))
             for sym in self.inputs:
-                self._by_pred.setdefault((sym.name, len(sym.arguments)), []).append(sym)
+                self._by_pred.setdefault(signature(sym), []).append(sym)
         return self._by_head
 
     def candidates(self, sym: Symbol) -> list[tuple[Clause, dict]] | None:
         """The recorded instances whose head is sym (for a leaf atom, its computed instance)."""
-        if self.policy.leaves and sym.type == SymbolType.Function \
-                and (sym.name, len(sym.arguments)) in self.policy.leaves:
+        if self.policy.leaves and signature(sym) in self.policy.leaves:
             return self._leaves().get(sym)
         return self._index().get(sym) or self.shared.index().get(sym)
 
     def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
         """Atoms of one predicate that hold for this scenario (its own, then shared ones)."""
         if sig in self.policy.leaves:
-            return [a for a in self._leaves() if a.name == sig[0] and len(a.arguments) == sig[1]]
+            return [a for a in self._leaves() if signature(a) == sig]
         self._index()
         return self._by_pred.get(sig, []) + self.shared.atoms_of(sig)
 
     # -------------------------------------------------------------- typed queries
     def query(self, output: type[Output]) -> list[Output]:
-        return [output.from_symbol(a) for a in sorted(self.atoms_of(output.signature()), key=str)]
+        return [output.from_symbol(a) for a in sorted(self.atoms_of(output.signature()), key=text)]
 
     def regime(self) -> str | None:
         found = self.query(Regime)
@@ -347,7 +346,7 @@ class Model:
 
         def key(sym):
             act = getattr(typed(sym), "activity", None)
-            return (rank[(sym.name, len(sym.arguments))], order.get(act, len(order)) if act else 0, str(sym))
+            return (rank[signature(sym)], order.get(act, len(order)) if act else 0, text(sym))
         return sorted(out, key=key)
 
     def today(self) -> int | None:
