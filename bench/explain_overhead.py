@@ -38,7 +38,7 @@ def main():
         from wfikb.facts import scenario_facts
         from wfikb.scenario import load
 
-        engine = Engine()
+        engine = Engine(timeout=None)     # 10,000 scenarios in one control can ground past the CLI default
         program = plain_program()
         scenarios = corpus(args.scenarios)
         facts = [scenario_facts(i, sc) for i, sc in enumerate(scenarios)]

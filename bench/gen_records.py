@@ -1,4 +1,4 @@
-"""Generate N valid scenarios as JSON lines (the input of `wfikb batch`), seeded and reproducible.
+"""Generate N valid scenarios (consistent circumstances: see `_consistent`) as JSON lines (the input of `wfikb batch`), seeded and reproducible.
 
     python bench/gen_records.py N OUT.jsonl [--seed 1]
 
@@ -18,6 +18,8 @@ import sys
 from wfikb import vocabulary as voc
 
 EARLIEST = dt.date(2008, 10, 27)
+UC_FROM = dt.date(2013, 4, 29)          # window uc_regs_2013 (policy/core/commencement.lp)
+ESA = ("esa_new_style", "esa_income_related")
 LATEST = dt.date(2026, 12, 31)
 
 
@@ -71,7 +73,36 @@ def record(rnd: random.Random, n: int) -> dict:
     for f in voc.ASK:
         if f.key != "activities" and rnd.random() < 0.5:
             ask[f.key] = _value(rnd, f, today, today)
+    _consistent(claimant, ask, today)
     return {"id": f"gen-{n}", "date": today.isoformat(), "claimant": claimant, "ask": ask}
+
+
+def _consistent(claimant: dict, ask: dict, today: dt.date) -> None:
+    """Make the record meet policy/core/consistency.lp, which the engine enforces by refusing the
+    record (and naming its conflicting facts, a solve of its own): a benchmark of answering records
+    must not mostly measure refusals. Keys are dropped or moved, never invented."""
+    benefit = claimant["benefit"]
+    if claimant.get("lone_parent") and claimant.get("couple"):
+        del claimant["couple"]
+    if benefit not in ESA:
+        claimant.pop("esa_group", None)
+        claimant.pop("new_joiner", None)
+    if claimant.get("new_joiner") and claimant.get("esa_group") == "support_group":
+        del claimant["new_joiner"]
+    if benefit != "universal_credit":
+        claimant.pop("capability", None)
+        claimant.pop("apprentice", None)
+    elif today < UC_FROM:
+        claimant["benefit"] = "jsa"
+        claimant.pop("capability", None)
+        claimant.pop("apprentice", None)
+        if claimant.get("partner_benefit") == "universal_credit":
+            claimant["partner_benefit"] = "jsa"
+    born = [c["born"] for c in claimant.get("children", ())]
+    if born and "born" in claimant and claimant["born"] > min(born):
+        claimant["born"] = min(born)
+    if "missed" in ask:
+        ask["missed"] = [a for a in ask["missed"] if a in ask["activities"]]
 
 
 def main(argv=None):

@@ -28,7 +28,7 @@ def test_evaluate_json_follows_the_contract_and_is_byte_identical_between_runs()
 def test_evaluate_text_shows_each_activity_then_why():
     run = wfikb("evaluate", TOY, "--full", "--policy", TOY_POLICY)
     assert run.code == 0, run.err
-    assert "Regime: work_focused_interview" in run.out
+    assert "Regime: work-focused interview requirement only (WRA 2012 s.20)" in run.out
     assert "wfi                    mandatory" in run.out
     assert "- [4] A lone parent with a young child can be required to attend a WFI.  [toy.require_wfi; Toy Act s.4]" in run.out
     # the shared young-child explanation is given once, then referred back to by its number
@@ -216,7 +216,7 @@ def test_a_title_cannot_fake_an_output_line_or_reach_the_terminal(write):
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert lines[0] == "Scenario toy-lone-parent: x\\nRegime: no_work_related_requirements\\x1b[1A\\x9b2K\\u202e"
-    assert [l for l in lines if l.startswith("Regime:")] == ["Regime: work_focused_interview"]
+    assert [l for l in lines if l.startswith("Regime:")] == ["Regime: work-focused interview requirement only (WRA 2012 s.20)"]
     assert not any(c in run.out for c in "\x1b\x9b\u202e")
     js = wfikb("evaluate", path, "--policy", TOY_POLICY, "--format", "json")
     assert not any(c in js.out for c in "\x1b\x9b\u202e") and js.json()["scenario"] == "toy-lone-parent"

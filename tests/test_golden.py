@@ -143,7 +143,7 @@ def test_evaluate_prints_the_outcome_on_one_screen_and_the_derivation_only_with_
         "                             because the New Joiners interview is a work-focused interview: because "
         "work-focused interviews can be required of this claimant, it is mandatory, whether or not they are "
         "appealing to be placed in the support group. [jcpo.njwfi.reg54: ESA Regs 2008 reg 54(1)-(2) (old style)]",
-        "  work_programme             not_permitted  no sanction risk",
+        "  work_programme             not permitted  no sanction risk",
         "                             because the claimant must not be referred to the Work Programme while the "
         "support-group challenge is pending (DWP guidance, seed 004). [wp.esa.appeal_bar.not_permitted: DWP "
         "Jobcentre Plus staff guidance obtained under FOI by Benefits and Work (undated, about 2012-2013): "

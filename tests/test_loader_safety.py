@@ -169,7 +169,7 @@ def test_a_file_planted_as_the_cache_entry_runs_no_code(tmp_path, monkeypatch):
 def test_a_forged_cache_entry_is_not_believed(tmp_path, monkeypatch):
     cache_dir = tmp_path / "cache"
     fresh = _load_toy(tmp_path, monkeypatch, cache_dir)
-    [entry] = cache_dir.glob("policy-*.json")
+    [entry] = cache_dir.glob("policy-*.data")
     entry.write_bytes(entry.read_bytes().replace(b"can_require(S,wfi)", b"not_permitted(S,wfi)"))
     assert _load_toy(tmp_path, monkeypatch, cache_dir).program_text == fresh.program_text
 

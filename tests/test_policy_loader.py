@@ -63,7 +63,7 @@ def test_a_loaded_policy_is_cached_between_runs_and_gives_the_same_results(tmp_p
     monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
     monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
     fresh = Policy.load([TOY_POLICY])
-    assert len(list(tmp_path.glob("policy-*.json"))) == 1
+    assert len(list(tmp_path.glob("policy-*.data"))) == 1
     cached = Policy.load([TOY_POLICY])
     assert cached is not fresh and cached.version == fresh.version
     assert cached.to_plain() == fresh.to_plain()
@@ -78,7 +78,7 @@ def test_a_damaged_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.delenv("WFIKB_NO_CACHE", raising=False)
     monkeypatch.setenv("WFIKB_CACHE_DIR", str(tmp_path))
     Policy.load([TOY_POLICY])
-    [entry] = tmp_path.glob("policy-*.json")
+    [entry] = tmp_path.glob("policy-*.data")
     entry.write_bytes(b"damaged")
     assert Policy.load([TOY_POLICY]).rules
 

@@ -180,7 +180,8 @@ def test_json_follows_the_contract(engine):
 def test_cli_text_markdown_and_json():
     run = wfikb("timeline", LONE_PARENT, "--until", "2021-09-20")
     assert run.code == 0, run.err
-    assert "2020-09-15\n  regime: work_focused_interview -> work_preparation" in run.out
+    assert ("2020-09-15\n  regime: work-focused interview requirement only (WRA 2012 s.20) -> work-focused interview and "
+            "work preparation (WRA 2012 s.21)") in run.out
     assert "because The claimant is the responsible carer of child 1, aged 2" in run.out
     md = wfikb("timeline", LONE_PARENT, "--until", "2021-09-20", "--format", "md")
     assert md.code == 0 and "### 2020-09-15" in md.out and "→" in md.out

@@ -87,13 +87,16 @@ class Engine:
 
     def evaluate_each(self, scenarios: list[Scenario]) -> list[Evaluation | RefusedError]:
         """Like `evaluate_batch`, but a refused scenario (contradictory circumstances, a broken
-        invariant) takes only its own place, as its error: the others are still answered."""
+        invariant) takes only its own place, as its error: the others are still answered, from the
+        same grounding (the constraints are recorded, not enforced, and scenarios never share an
+        atom that depends on one of them, so one scenario's refusal leaves the others' models as
+        they are)."""
         out: list[Evaluation | RefusedError | None] = [None] * len(scenarios)
         left = list(range(len(scenarios)))
         while left:
             try:
-                evaluations = self.evaluate_batch([scenarios[i] for i in left])
-            except RefusedError as e:
+                evaluations = self._evaluate([scenarios[i] for i in left], every=True)
+            except RefusedError as e:      # more than one answer set: refuse that one and go again
                 if e.index is None:
                     raise
                 out[left[e.index]] = e
@@ -105,6 +108,11 @@ class Engine:
         return out
 
     def evaluate_batch(self, scenarios: list[Scenario]) -> list[Evaluation]:
+        return self._evaluate(scenarios, every=False)
+
+    def _evaluate(self, scenarios: list[Scenario], every: bool) -> list:
+        """Ground and solve the batch once. A scenario that breaks a constraint or an invariant is
+        refused: the first such raises (`every` False), or each takes its place as its error."""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         messages: list[str] = []
         ctl = clingo.Control(["--models=2"], logger=lambda code, msg: messages.append(msg), message_limit=100)
@@ -128,8 +136,17 @@ class Engine:
         for sym in models[0]:
             name = sym.name
             (fired if name == FIRED else violated if name == VIOLATED else broken).append(sym)
+        refused: dict[int, RefusedError] = {}
         if violated:
-            raise self._contradiction(scenarios, inputs, violated)
+            by_scenario: dict[int, list] = {}
+            for sym in violated:
+                k, values = sym.arguments
+                i = values.arguments[self.policy.constraints[k.number].s_position].number
+                by_scenario.setdefault(i, []).append(sym)
+            for i in sorted(by_scenario) if every else [min(by_scenario)]:
+                refused[i] = self._contradiction(scenarios, inputs, by_scenario[i])
+                if not every:
+                    raise refused[i]
         # The Python phase makes many small objects that all live on: the collector would only walk them.
         enabled = gc.isenabled()
         gc.disable()
@@ -139,8 +156,15 @@ class Engine:
             if enabled:
                 gc.enable()
         if self.refuse_broken and broken:
-            for i in sorted({sym.arguments[0].number for sym in broken}):
-                _check_invariants(evaluations[i], i)
+            for i in sorted({sym.arguments[0].number for sym in broken} - set(refused)):
+                try:
+                    _check_invariants(evaluations[i], i)
+                except InvariantError as e:
+                    if not every:
+                        raise
+                    refused[i] = e
+        for i, e in refused.items():
+            evaluations[i] = e
         return evaluations
 
     def _split(self, scenarios, inputs, records):

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from clingo import Function, Number, String, Symbol, SymbolType
 
 from wfikb import texts
-from wfikb.model import Model, Param, conclusion_name, is_output
+from wfikb.model import Model, Param, conclusion_name, is_output, output_words
 from wfikb.loader import FOREVER, Clause, Cond
+from wfikb.symbols import args, signature, text
 from wfikb.terms import ANY, compare, instantiate, match, show_operands, show_value
 
 PARAM_LOOKUP = ("p", 3)
@@ -137,11 +138,11 @@ class Derivation:
     def tree(self, sym: Symbol, _path: frozenset = frozenset()) -> Node:
         if sym in self._trees:
             return self._trees[sym]
-        sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
+        sig = signature(sym)
         if sig and texts.is_input(sig) and sym in self.model.inputs:
             text, key = texts.input_text(sym)
             node = Node(self.show(sym), text, "scenario", key=key or None)
-        elif sig == PARAM_LOOKUP and (prm := self.model.param(*sym.arguments[1:])) is not None:
+        elif sig == PARAM_LOOKUP and (prm := self.model.param(*args(sym)[1:])) is not None:
             node = self._param_node(sym, prm)
         elif sym in self.policy.fact_index:
             c = self.policy.fact_index[sym]
@@ -207,6 +208,14 @@ class Derivation:
             word = texts.enum_meaning((cond.node[1], 2), value) if value is not None else None
             if word:
                 shown = {**shown, var: String(word)}
+        for cond in c.conds:    # a regime or status the rule reads: in the words of wfikb/model.py
+            if cond.kind != "pos" or cond.node[0] != "f" or not (out := output_words((cond.node[1], len(cond.node[2])))):
+                continue
+            pos, words = out
+            arg = cond.node[2][pos]
+            value = env.get(arg[1]) if arg[0] == "v" else None
+            if value is not None and value.type == SymbolType.Function and value.name in words:
+                shown = {**shown, arg[1]: String(words[value.name])}
         return shown
 
     # -------------------------------------------------------------- why not
@@ -324,20 +333,21 @@ class Derivation:
     def show(self, sym: Symbol) -> str:
         if is_output(sym):
             return conclusion_name(sym)
-        if sym.type == SymbolType.Function and sym.arguments and sym.arguments[0] == self.s:
+        a = args(sym)
+        if a and a[0] == self.s:
             return texts.strip_scenario(sym)
-        return str(sym)
+        return text(sym)
 
     def pred_text(self, sym: Symbol) -> str:
-        sig = (sym.name, len(sym.arguments)) if sym.type == SymbolType.Function else None
-        if sig and texts.is_input(sig) and ANY not in sym.arguments:
+        sig = signature(sym)
+        if sig and texts.is_input(sig) and ANY not in args(sym):
             try:
                 return texts.input_text(sym)[0]
             except (KeyError, IndexError, AttributeError):
                 pass
         template = self.policy.pred_texts.get(sig) if sig else None
         if template:
-            return texts.fill(template, list(sym.arguments))
+            return texts.fill(template, list(args(sym)))
         return self.show(sym)
 
 

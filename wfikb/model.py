@@ -19,6 +19,7 @@ from clingo import Function, Number, Symbol, SymbolType
 
 from wfikb.errors import QueryError
 from wfikb.loader import Clause, Policy
+from wfikb.symbols import args, signature, text
 from wfikb.terms import compare, instantiate, match
 
 
@@ -37,7 +38,7 @@ class Output:
 
     @classmethod
     def from_symbol(cls, sym: Symbol) -> "Output":
-        return cls(*(str(a) for a in sym.arguments[1:]))
+        return cls(*(text(a) for a in args(sym)[1:]))
 
     def symbol(self, s: Symbol) -> Symbol:
         return Function(self.atom, [s, *(_term(getattr(self, f)) for f in self.fields)])
@@ -57,8 +58,25 @@ class Regime(Output):
     fields: ClassVar[tuple[str, ...]] = ("regime",)
     prefix: ClassVar[str | None] = "regime"
 
+    # The regimes as readers read them: the group of WRA 2012 Part 1 ch.2 each one is (s.19-22).
+    WORDS: ClassVar[dict[str, str]] = {
+        "no_work_related_requirements": "no work-related requirements",
+        "work_focused_interview": "work-focused interview requirement only",
+        "work_preparation": "work-focused interview and work preparation",
+        "all_work_related_requirements": "all work-related requirements",
+    }
+    SECTIONS: ClassVar[dict[str, str]] = {
+        "no_work_related_requirements": "WRA 2012 s.19", "work_focused_interview": "WRA 2012 s.20",
+        "work_preparation": "WRA 2012 s.21", "all_work_related_requirements": "WRA 2012 s.22",
+    }
+
     def name(self) -> str:
         return f"regime={self.regime}"
+
+    def words(self) -> str:
+        """The regime in words with its section, e.g. "no work-related requirements (WRA 2012 s.19)"."""
+        w = self.WORDS.get(self.regime)
+        return f"{w} ({self.SECTIONS[self.regime]})" if w else self.regime
 
     @classmethod
     def parse(cls, key, value):
@@ -73,8 +91,15 @@ class Status(Output):
     fields: ClassVar[tuple[str, ...]] = ("activity", "status")
     prefix: ClassVar[str | None] = "activity"
 
+    WORDS: ClassVar[dict[str, str]] = {"mandatory": "mandatory", "voluntary": "voluntary",
+                                       "not_permitted": "not permitted"}
+
     def name(self) -> str:
         return f"activity={self.activity}:{self.status}"
+
+    @classmethod
+    def status_words(cls, status: str | None) -> str:
+        return cls.WORDS.get(status, status) if status else "?"
 
     @classmethod
     def parse(cls, key, value):
@@ -121,16 +146,25 @@ OUTPUTS: tuple[type[Output], ...] = (Regime, Status, SanctionRisk, Conclusion)
 BY_SIGNATURE = {o.signature(): o for o in OUTPUTS}
 BY_PREFIX = {o.prefix: o for o in OUTPUTS if o.prefix}
 
+
+def output_words(sig: tuple[str, int]) -> tuple[int, dict[str, str]] | None:
+    """For an output whose value reads as words (regime/2, status/3): the value's argument position
+    and its words, so a rule text that names the value bound by such an atom says it in words."""
+    cls = BY_SIGNATURE.get(sig)
+    words = getattr(cls, "WORDS", None)
+    return (sig[1] - 1, words) if words else None
+
+
 # The link that says what decided an activity's sanction-risk answer (policy/core/outputs.lp).
 SANCTION_ANSWER = ("sanction_answer", 3)
 
 
 def is_output(sym: Symbol) -> bool:
-    return sym.type == SymbolType.Function and (sym.name, len(sym.arguments)) in BY_SIGNATURE
+    return signature(sym) in BY_SIGNATURE
 
 
 def typed(sym: Symbol) -> Output:
-    return BY_SIGNATURE[(sym.name, len(sym.arguments))].from_symbol(sym)
+    return BY_SIGNATURE[signature(sym)].from_symbol(sym)
 
 
 def conclusion_name(sym: Symbol) -> str:
@@ -222,8 +256,7 @@ class Model:
         return self._atoms
 
     def holds(self, sym: Symbol) -> bool:
-        if self.policy.leaves and sym.type == SymbolType.Function \
-                and (sym.name, len(sym.arguments)) in self.policy.leaves:
+        if self.policy.leaves and signature(sym) in self.policy.leaves:
             return sym in self._leaves()
         return sym in self.atoms or sym in self.shared.atoms
 
@@ -275,26 +308,25 @@ class Model:
                 else:
                     found.append((c, env))
             for sym in self.inputs:
-                self._by_pred.setdefault((sym.name, len(sym.arguments)), []).append(sym)
+                self._by_pred.setdefault(signature(sym), []).append(sym)
         return self._by_head
 
     def candidates(self, sym: Symbol) -> list[tuple[Clause, dict]] | None:
         """The recorded instances whose head is sym (for a leaf atom, its computed instance)."""
-        if self.policy.leaves and sym.type == SymbolType.Function \
-                and (sym.name, len(sym.arguments)) in self.policy.leaves:
+        if self.policy.leaves and signature(sym) in self.policy.leaves:
             return self._leaves().get(sym)
         return self._index().get(sym) or self.shared.index().get(sym)
 
     def atoms_of(self, sig: tuple[str, int]) -> list[Symbol]:
         """Atoms of one predicate that hold for this scenario (its own, then shared ones)."""
         if sig in self.policy.leaves:
-            return [a for a in self._leaves() if a.name == sig[0] and len(a.arguments) == sig[1]]
+            return [a for a in self._leaves() if signature(a) == sig]
         self._index()
         return self._by_pred.get(sig, []) + self.shared.atoms_of(sig)
 
     # -------------------------------------------------------------- typed queries
     def query(self, output: type[Output]) -> list[Output]:
-        return [output.from_symbol(a) for a in sorted(self.atoms_of(output.signature()), key=str)]
+        return [output.from_symbol(a) for a in sorted(self.atoms_of(output.signature()), key=text)]
 
     def regime(self) -> str | None:
         found = self.query(Regime)
@@ -314,7 +346,7 @@ class Model:
 
         def key(sym):
             act = getattr(typed(sym), "activity", None)
-            return (rank[(sym.name, len(sym.arguments))], order.get(act, len(order)) if act else 0, str(sym))
+            return (rank[signature(sym)], order.get(act, len(order)) if act else 0, text(sym))
         return sorted(out, key=key)
 
     def today(self) -> int | None:

@@ -12,6 +12,7 @@ import json
 
 from wfikb.escape import json_safe, printable
 from wfikb.explanation import Node, WhyNot
+from wfikb.model import Regime, Status
 
 KIND_MARK = {"derived": "", "policy": "", "parameter": "", "scenario": "scenario: ", "not": "",
              "comparison": "check: ", "in_force": "", "aggregate": "check: ", "missing": "missing: "}
@@ -99,13 +100,15 @@ def evaluation_text(res: dict, title: str, trees: list[Node], depth: int | None 
     `depth`."""
     out = [f"Scenario {res['scenario']}" + (f": {title}" if title else ""),
            f"Date {res['date']}    Policy {res['policy']}"]
-    out.append(f"Regime: {res['regime'] if res['regime'] else 'none (not a Universal Credit claimant)'}")
+    regime = Regime(res["regime"]).words() if res["regime"] else "none (not a Universal Credit claimant)"
+    out.append(f"Regime: {regime}")
     if res["activities"]:
         out += ["", "Activities"]
         width = max(len(a) for a in res["activities"])
+        status_width = max(13, *(len(Status.status_words(e["status"])) for e in res["activities"].values()))
         for act, e in res["activities"].items():
             risk = "sanction risk" if e["sanction_risk"] else "no sanction risk"
-            out.append(f"  {act:<{width}}  {e['status'] or '?':<13}  {risk}")
+            out.append(f"  {act:<{width}}  {Status.status_words(e['status']):<{status_width}}  {risk}")
             reason = (reasons or {}).get(act)
             if reason is not None:
                 out.append(f"  {'':<{width}}  because {_lower_first(reason.text)} [{_short_cite(reason)}]")

@@ -16,6 +16,8 @@ Template forms:
 from __future__ import annotations
 
 from clingo import Function, Number, String, Symbol, SymbolType, ast
+
+from wfikb.symbols import function
 from clingo.ast import ASTType
 
 ANY = Function("_")
@@ -87,7 +89,7 @@ def instantiate(t: tuple, env: dict, wildcard: bool = False) -> Symbol:
             return ANY
         return env[t[1]]
     if kind == "f":
-        return Function(t[1], [instantiate(a, env, wildcard) for a in t[2]])
+        return function(t[1], [instantiate(a, env, wildcard) for a in t[2]])
     if kind == "n":
         return Number(t[1])
     if kind == "s":

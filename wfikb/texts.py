@@ -6,7 +6,7 @@ import re
 
 from clingo import Symbol, SymbolType
 
-from wfikb import dates, vocabulary as voc
+from wfikb import dates, symbols, vocabulary as voc
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*|\d+)(?::(\w+))?\}")
 DATE_PREDICATES = {("date_of", 4), ("days_since", 4), ("weekday", 4), ("years_since", 4), ("months_since", 5)}
@@ -40,7 +40,7 @@ def fmt(sym: Symbol, spec: str | None = None) -> str:
         return str(n)
     if sym.type == SymbolType.String:
         return sym.string
-    return str(sym)
+    return symbols.text(sym)
 
 
 def fill(template: str, env: dict[str, Symbol] | list[Symbol]) -> str:
@@ -143,15 +143,17 @@ def enum_word(value: Symbol) -> str | None:
                     if v not in m:
                         found.setdefault(v, set()).add(m)
         _WORDS = {v: ms.pop() for v, ms in found.items() if len(ms) == 1}
-    if value.type != SymbolType.Function or value.arguments:
+    n = symbols.name(value)
+    if n is None or symbols.args(value):
         return None
-    return _WORDS.get(value.name)
+    return _WORDS.get(n)
 
 
 def strip_scenario(sym: Symbol) -> str:
     """An atom as readers see it: without the scenario number."""
-    if sym.type == SymbolType.Function and sym.arguments and sym.arguments[0].type == SymbolType.Number:
-        rest = sym.arguments[1:]
-        return f"{sym.name}({','.join(map(str, rest))})" if rest else sym.name
-    return str(sym)
+    a = symbols.args(sym)
+    if a and a[0].type == SymbolType.Number:
+        n = symbols.name(sym)
+        return f"{n}({','.join(map(symbols.text, a[1:]))})" if len(a) > 1 else n
+    return symbols.text(sym)
 

@@ -254,7 +254,7 @@ def lines(tl: Timeline, markdown: bool = False) -> list[str]:
         main = [(n, b, a) for n, b, a in changed_items(ch) if n == "regime" or n.startswith(("activity ", "sanction risk "))]
         shown = {n for n, _, _ in main}
         for name, b, a in main:
-            out.append(f"{item}{name}: {b or '(none)'} {arrow} {a or '(none)'}")
+            out.append(f"{item}{name}: {_words(name, b)} {arrow} {_words(name, a)}")
             if name.startswith("sanction risk ") and f"activity {name.rsplit(' ', 1)[1]}" in shown:
                 continue        # follows from the activity's status, explained just above
             key = _atom(name, a)
@@ -291,9 +291,18 @@ def _atom(item: str, value: str | None) -> str | None:
     return f"sanction_risk={act}" if value == "sanction risk" else None
 
 
+def _words(item: str, value: str | None) -> str:
+    """A changed item's value as readers read it (regimes and statuses in words, wfikb/model.py)."""
+    if value is None:
+        return "(none)"
+    if item == "regime":
+        return Regime(value).words()
+    return Status.status_words(value) if item.startswith("activity ") else value
+
+
 def _state(o: Outcome) -> list[str]:
-    out = [f"regime: {o.regime or 'none (not a Universal Credit claimant)'}"]
-    out += [f"activity {a}: {s}, {_risk(r)}" for a, s, r in o.activities]
+    out = [f"regime: {Regime(o.regime).words() if o.regime else 'none (not a Universal Credit claimant)'}"]
+    out += [f"activity {a}: {Status.status_words(s)}, {_risk(r)}" for a, s, r in o.activities]
     if o.conclusions:
         out.append(f"other conclusions: {', '.join(o.conclusions)}")
     return out

@@ -8,7 +8,10 @@ Modules, one job each:
   `safe_order`;
 - `policy`: the data (`Rule`, `Clause`, conditions `Pos`, `Neg`, `Cmp`, `Agg`, `InForce`);
 - `cache`: the on-disk cache (JSON with an HMAC, in a folder only the user can write);
-- `load`: `Policy`, which puts these together, and `default_policy_dir`.
+- `conditions`: a rule's body -> typed conditions; `% @leaf` marks; `in_force(S, Name)` literals;
+- `params`: ground `param/4` facts and how a later file overrides a parameter for a window;
+- `roots`: the shipped policy folder and the core checks every policy gets;
+- `load`: `Policy`, which puts these together.
 """
 from wfikb.loader.load import Policy, default_policy_dir
 from wfikb.loader.policy import FOREVER, SCENARIO_VAR, Agg, Clause, Cmp, Cond, InForce, Neg, Pos, Rule

@@ -1,7 +1,10 @@
 """Keep a loaded policy between runs, in a form that cannot run code.
 
-An entry is `policy-KEY.json`: one line with an HMAC-SHA256 of the rest, then JSON of plain data
-(lists, strings, numbers). KEY hashes the policy files, the loader's own code (every module of
+An entry is `policy-KEY.data`: one line with an HMAC-SHA256 of the rest, then the plain data (tuples,
+lists, dicts, strings, numbers) in `marshal` format, which is read back about ten times faster than
+JSON and keeps the term templates' tuples as tuples (no conversion pass). Reading it builds values
+only: no class is looked up and nothing is called (unlike pickle), and it is read only after its
+HMAC is checked, so an entry nobody with the secret wrote is never decoded at all. KEY hashes the policy files, the loader's own code (every module of
 `wfikb.loader` and `wfikb.terms`) and the clingo and Python versions, so any change loads afresh.
 
 The folder is `$WFIKB_CACHE_DIR`, else `$XDG_CACHE_HOME/wfikb`, else `~/.cache/wfikb`
@@ -16,18 +19,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import marshal
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import clingo
 
 from wfikb import terms
 
-FORMAT = 1
+FORMAT = 2
 KEEP = 8
 _SECRET = "key"
 
@@ -65,18 +67,18 @@ def read(files: list[tuple[str, str]]):
         if base is None:
             return None
         k = key(files)
-        raw = _read_own_file(base / f"policy-{k}.json")
+        raw = _read_own_file(base / f"policy-{k}.data")
         secret = _read_secret(base) if raw is not None else None
         if raw is None or secret is None:
             return None
         mac, _, payload = raw.partition(b"\n")
         if not hmac.compare_digest(mac, _mac(secret, payload)):
             return None
-        data = json.loads(payload)
-        if data.get("format") != FORMAT or data.get("key") != k:
+        data = marshal.loads(payload)
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != k:
             return None
         return data["policy"]
-    except (OSError, ValueError, AttributeError, KeyError, RecursionError):
+    except (OSError, ValueError, EOFError, TypeError, AttributeError, KeyError, RecursionError):
         return None
 
 
@@ -94,18 +96,18 @@ def write(files: list[tuple[str, str]], policy_data) -> None:
         if secret is None:
             return
         k = key(files)
-        payload = json.dumps({"format": FORMAT, "key": k, "policy": policy_data}, separators=(",", ":"),
-                             ensure_ascii=False).encode("utf-8", "surrogateescape")
+        payload = marshal.dumps({"format": FORMAT, "key": k, "policy": policy_data})
+        import tempfile     # only when writing: a warm start does not pay for it
         fd, tmp = tempfile.mkstemp(dir=base, prefix=".policy-", suffix=".tmp")   # mode 0600
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(_mac(secret, payload) + b"\n" + payload)
-            os.replace(tmp, base / f"policy-{k}.json")
+            os.replace(tmp, base / f"policy-{k}.data")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         _prune(base)
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError, TypeError, RecursionError):
         pass
 
 
@@ -173,8 +175,9 @@ def _read_secret(base: Path) -> bytes | None:
 
 
 def _prune(base: Path) -> None:
-    for old in base.glob("policy-*.pickle"):      # the former format: never read, so removed
-        old.unlink(missing_ok=True)
-    entries = sorted(base.glob("policy-*.json"), key=lambda p: p.stat().st_mtime)
+    for pattern in ("policy-*.pickle", "policy-*.json"):     # former formats: never read, so removed
+        for old in base.glob(pattern):
+            old.unlink(missing_ok=True)
+    entries = sorted(base.glob("policy-*.data"), key=lambda p: p.stat().st_mtime)
     for old in entries[:-KEEP]:
         old.unlink(missing_ok=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import re
-from importlib import resources
 from pathlib import Path
 
 import clingo
@@ -20,12 +18,17 @@ from clingo.ast import ASTType
 from wfikb import terms
 from wfikb.errors import PolicyError
 from wfikb.loader import annotations, cache, source
-from wfikb.loader.policy import (FOREVER, SCENARIO_VAR, Agg, Clause, Cmp, Cond, Constraint, InForce, Neg, Pos, Rule,
-                                 clause_from_plain, clause_to_plain, constraint_from_plain, constraint_to_plain,
-                                 rule_from_plain, rule_to_plain)
-from wfikb.loader.rewrite import (InForceGuard, NameAnonymous, RecordFiring, RecordViolation, guard_variables,
-                                  is_constraint, recorded_variables, safe_order, variables)
+from wfikb.loader.conditions import body, condition, leaf_ids, named_window, rule_file  # noqa: F401
+from wfikb.loader.params import clip, iso, param_fact, param_overrides, with_window
+from wfikb.loader.policy import (FOREVER, SCENARIO_VAR, Clause, Cond, Constraint, InForce, Rule, clause_from_plain,
+                                 clause_to_plain, constraint_from_plain, constraint_to_plain, rule_from_plain,
+                                 rule_to_plain)
+from wfikb.loader.rewrite import (InForceGuard, NameAnonymous, RecordFiring, RecordViolation, is_constraint,
+                                  recorded_variables, safe_order, variables)
+from wfikb.loader.roots import CORE_CHECKS, default_policy_dir, with_core_checks  # noqa: F401
 
+# Former names, kept for the modules and tests that import them from here.
+_condition = condition
 
 class Policy:
     """The parsed, annotated and rewritten policy, loaded once and shared by every evaluation."""
@@ -53,7 +56,7 @@ class Policy:
                           + b"\0")
             read.append(self._read_file(name, text))
             self._leaf_ids |= leaf_ids(text, read[-1][1])
-        overrides = self._param_overrides(read)
+        overrides = param_overrides(read, self.disabled_by)
         for i, (name, blocks, statements) in enumerate(read):
             self._load_file(name, blocks, statements, program, plain, overrides, i)
         self.digest = digest.hexdigest()
@@ -172,19 +175,6 @@ class Policy:
             statements.append((rule, st))
         return name, blocks, statements
 
-    def _param_overrides(self, read) -> dict:
-        """Parameter name -> [(From, To, file number)] of each ground `param(Name, V, From, To)` fact
-        in force (not switched off). A later file's fact replaces the values of Name that earlier
-        files give within [From, To] (an overlay overrides a parameter for a window); the shipped
-        policy's own windows for one name never overlap."""
-        out: dict = {}
-        for i, (_, _, statements) in enumerate(read):
-            for rule, st in statements:
-                fact = None if st.body or rule.id in self.disabled_by else param_fact(st)
-                if fact is not None:
-                    out.setdefault(fact[0], []).append((fact[2], fact[3], i))
-        return out
-
     def _load_file(self, name: str, blocks, statements, program: list, plain: list, overrides: dict, index: int):
         for rule, st in statements:
             if rule.id in self.disabled_by:
@@ -198,8 +188,8 @@ class Policy:
             if not later:
                 self._add_clause(rule, st, f"{name}:{line}", line, program, plain)
                 continue
-            for f, t in _clip((fact[2], fact[3]), later):
-                self._add_clause(rule, _with_window(st, f, t), f"{name}:{line}", line, program, plain)
+            for f, t in clip((fact[2], fact[3]), later):
+                self._add_clause(rule, with_window(st, f, t), f"{name}:{line}", line, program, plain)
 
     def _add_constraint(self, rule: Rule, st, where: str, line: int, program: list):
         """A headless rule `:- B.` is recorded (`RecordViolation`) so a batch with a contradictory
@@ -243,10 +233,10 @@ class Policy:
             program.append(st)
             plain.append(st)
             return
-        st = NameAnonymous()(st.update(body=_body(st.body, f"{where}: rule {rule.id}")))
-        conds = [_condition(lit) for lit in st.body]
+        st = NameAnonymous()(st.update(body=body(st.body, f"{where}: rule {rule.id}")))
+        conds = [condition(lit) for lit in st.body]
         for i, lit in enumerate(st.body):   # in_force(S, Name): the window is the named window(Name, F, T) fact
-            name = _named_window(lit.atom.symbol) if lit.atom.ast_type == ASTType.SymbolicAtom else None
+            name = named_window(lit.atom.symbol) if lit.atom.ast_type == ASTType.SymbolicAtom else None
             if name:
                 if lit.sign == 0:
                     conds[i] = InForce(None, frozenset({SCENARIO_VAR}), str(lit.atom.symbol))
@@ -331,159 +321,10 @@ class Policy:
         for rid, names in negated.items():   # only "not in_force(S, Name)", one Name: before Name opens
             f, t = windows[next(iter(names))]
             if len(names) == 1 and t == FOREVER and f > 0:
-                day_before = dt.date.fromisoformat(_iso(f)) - dt.timedelta(days=1)
+                day_before = dt.date.fromisoformat(iso(f)) - dt.timedelta(days=1)
                 self.rules[rid].window = (0, int(day_before.strftime("%Y%m%d")))
         del self._window_refs
 
     def _add(self, clause: Clause):
         clause.rule.clauses.append(clause)
         self.clauses.append(clause)
-
-
-LEAF_RE = re.compile(r"^\s*%\s*@leaf\s*$")
-
-
-def leaf_ids(text: str, blocks) -> set[str]:
-    """Ids of the rules whose annotation block holds a `% @leaf` line (docs/authoring.md)."""
-    out = set()
-    for no, line in enumerate(text.splitlines(), 1):
-        if LEAF_RE.match(line):
-            rule = annotations.covering(blocks, no)
-            if rule is None:
-                raise PolicyError(f"{rule_file(blocks)}:{no}: @leaf before any @rule")
-            out.add(rule.id)
-    return out
-
-
-def rule_file(blocks) -> str:
-    return next((r.file for _, r in blocks if r is not None), "policy")
-
-
-def _named_window(term) -> str | None:
-    """Name of the window in in_force(S, Name) with Name a constant; None for any other atom."""
-    if term.ast_type == ASTType.Function and term.name == "in_force" and len(term.arguments) == 2:
-        s, name = term.arguments
-        if s.ast_type == ASTType.Variable and s.name == SCENARIO_VAR:
-            if name.ast_type == ASTType.SymbolicTerm and name.symbol.type == clingo.SymbolType.Function \
-                    and not name.symbol.arguments:
-                return name.symbol.name
-            if name.ast_type == ASTType.Function and not name.arguments and name.name:
-                return name.name
-    return None
-
-
-def param_fact(st):
-    """(Name, Value, From, To) of a ground `param/4` fact with integer From and To, else None."""
-    head = st.head
-    if head.ast_type != ASTType.Literal or head.atom.ast_type != ASTType.SymbolicAtom:
-        return None
-    term = head.atom.symbol
-    if term.ast_type != ASTType.Function or term.name != "param" or len(term.arguments) != 4:
-        return None
-    try:
-        sym = terms.instantiate(terms.from_ast(term), {})
-    except (KeyError, RuntimeError, TypeError, ValueError):
-        return None
-    name, value, f, t = sym.arguments
-    if f.type != clingo.SymbolType.Number or t.type != clingo.SymbolType.Number:
-        return None
-    return name, value, f.number, t.number
-
-
-def _clip(window: tuple[int, int], overrides: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """What is left of `window` outside every override window (days as YYYYMMDD integers)."""
-    pieces = [window]
-    for of, ot in overrides:
-        rest = []
-        for f, t in pieces:
-            if ot < f or of > t:
-                rest.append((f, t))
-                continue
-            if f < of:
-                rest.append((f, _day(of, -1)))
-            if ot < t:
-                rest.append((_day(ot, 1), t))
-        pieces = rest
-    return pieces
-
-
-def _day(n: int, delta: int) -> int:
-    """The YYYYMMDD integer `delta` days from n (open ends stay open)."""
-    if n >= FOREVER or n <= 0:
-        return n
-    d = dt.date.fromisoformat(_iso(n)) + dt.timedelta(days=delta)
-    return int(d.strftime("%Y%m%d"))
-
-
-def _with_window(st, f: int, t: int):
-    """The fact `param(Name, V, From, To).` with From and To replaced."""
-    atom = st.head.atom
-    term = atom.symbol
-    loc = term.location
-    args = list(term.arguments[:2]) + [clingo.ast.SymbolicTerm(loc, clingo.Number(f)),
-                                       clingo.ast.SymbolicTerm(loc, clingo.Number(t))]
-    return st.update(head=st.head.update(atom=atom.update(symbol=term.update(arguments=args))))
-
-
-def _iso(n: int) -> str:
-    return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
-
-
-def _body(body, where: str) -> list:
-    """The body's literals, checked; `#true` (and `not #false`) left out, as they always hold."""
-    out = []
-    for lit in body:
-        if lit.ast_type != ASTType.Literal:
-            raise PolicyError(f"{where}: conditional literals are not allowed")
-        if lit.sign == 2:
-            raise PolicyError(f"{where}: 'not not' is not allowed")
-        t = lit.atom.ast_type
-        if t == ASTType.BooleanConstant:
-            if bool(lit.atom.value) != (lit.sign == 1):
-                continue
-            raise PolicyError(f"{where}: a condition that never holds (#false): the rule could never fire")
-        if t not in (ASTType.SymbolicAtom, ASTType.Comparison, ASTType.BodyAggregate, ASTType.Aggregate):
-            raise PolicyError(f"{where}: unsupported body element {lit.atom}")
-        out.append(lit)
-    return out
-
-
-def _condition(lit) -> Cond:
-    atom = lit.atom
-    if atom.ast_type == ASTType.SymbolicAtom:
-        if lit.sign == 0:
-            return Pos(terms.from_ast(atom.symbol), variables(atom.symbol), str(atom.symbol))
-        return Neg(terms.from_ast(atom.symbol), variables(atom.symbol) - {"_"}, f"not {atom.symbol}")
-    if atom.ast_type == ASTType.Comparison:
-        assigns = None
-        if len(atom.guards) == 1 and atom.guards[0].comparison == clingo.ast.ComparisonOperator.Equal \
-                and atom.term.ast_type == ASTType.Variable:
-            assigns = atom.term.name
-        template = terms.comparison_from_ast(atom)
-        return Cmp(template, variables(atom), terms.show_comparison(template), assigns)
-    return Agg(str(lit), guard_variables(atom), str(lit))
-
-
-CORE_CHECKS = ("core/invariants.lp", "core/consistency.lp")
-
-
-def with_core_checks(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The invariants and consistency constraints apply to every policy: a --policy folder without its
-    own core/invariants.lp or core/consistency.lp gets the shipped ones (docs/robustness.md)."""
-    out = list(files)
-    for rel in CORE_CHECKS:
-        if not any(name == rel or name.endswith("/" + rel) for name, _ in files):
-            shipped = default_policy_dir() / rel
-            out.append((f"wfikb/{rel}", shipped.read_text(encoding="utf-8")))
-    return out
-
-
-def default_policy_dir() -> Path:
-    """The policy shipped inside the package (wfikb.policy); the source tree's policy/ when run from a checkout."""
-    try:
-        p = Path(str(resources.files("wfikb.policy")))
-        if p.is_dir() and any(p.rglob("*.lp")):
-            return p
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent.parent / "policy"
