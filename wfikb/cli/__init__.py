@@ -2,6 +2,6 @@
 (`scenarios`: evaluate, explain, test, batch, timeline; `policy`: rules, lint, vocabulary;
 `analysis`: overlay, diff, check). Shared options live in `options`."""
 from wfikb.cli.app import cli, main
-from wfikb.cli import analysis, policy, scenarios  # noqa: F401  (register their commands)
+from wfikb.cli import analysis, policy, reports, scenarios  # noqa: F401  (register their commands)
 
 __all__ = ["cli", "main"]
