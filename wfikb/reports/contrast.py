@@ -23,16 +23,18 @@ NEXT_STATUS = {"mandatory": "voluntary", "voluntary": "mandatory", "not_permitte
 MAX_DOWN = 3
 
 
-def _nearest(sens: Sensitivity, pick) -> tuple:
-    """The first value `pick(outcome)` gives among the alternatives that change the outcome, nearest
-    first, with that alternative's evaluation and the words for the change."""
+def _nearest(sens: Sensitivity, pick, step=lambda v: 0) -> tuple:
+    """The value `pick(outcome)` gives for the nearest alternative that changes the outcome (the
+    smallest change; among equals, the outcome `step` puts closest), with that alternative's
+    evaluation and the words for the change."""
     from wfikb.reports.model import alternative_text
-    alts = sorted(((a, c) for c in sens.circumstances for a in c.changing(sens.outcome)), key=lambda x: x[0].distance)
-    for a, c in alts:
-        v = pick(a.outcome)
-        if v is not None:
-            return v, a.evaluation, alternative_text(c, a.value, sens.scenario)
-    return None, None, None
+    found = [(a.distance, step(v), i, v, a, c) for i, (a, c) in
+             enumerate((a, c) for c in sens.circumstances for a in c.changing(sens.outcome))
+             if (v := pick(a.outcome)) is not None]
+    if not found:
+        return None, None, None
+    *_, v, a, c = min(found, key=lambda x: x[:3])
+    return v, a.evaluation, alternative_text(c, a.value, sens.scenario)
 
 
 def _rules_there(alt: Evaluation | None, output) -> set[str]:
@@ -49,7 +51,8 @@ def contrasts(ev: Evaluation, sens: Sensitivity) -> list[Contrast]:
     regime = m.regime()
     if regime:
         order = words.REGIME_ORDER
-        other, alt, example = _nearest(sens, lambda o: o[0] if o[0] and o[0] != regime else None)
+        other, alt, example = _nearest(sens, lambda o: o[0] if o[0] and o[0] != regime else None,
+                                       lambda r: abs(order.index(r) - order.index(regime)))
         if other is None:
             i = order.index(regime)
             other = order[i + 1] if i + 1 < len(order) else order[i - 1]
@@ -60,7 +63,8 @@ def contrasts(ev: Evaluation, sens: Sensitivity) -> list[Contrast]:
         st = m.status(a)
         if st is None:
             continue
-        other, alt, example = _nearest(sens, lambda o, i=i: o[1][i][1] if o[1][i][1] not in (None, st) else None)
+        other, alt, example = _nearest(sens, lambda o, i=i: o[1][i][1] if o[1][i][1] not in (None, st) else None,
+                                       lambda v: 0 if v == NEXT_STATUS[st] else 1)
         other = other or NEXT_STATUS[st]
         noun = words.ACTIVITY[a][0]
         q = {"mandatory": f"Why can you not be required to do this: {noun}?",

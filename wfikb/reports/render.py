@@ -2,7 +2,7 @@
 
 The templates ship in the package (wfikb/reports/templates/report.{md,html,dot}.j2); `--templates DIR`
 puts a folder in front of them, so a user can replace one template or all. Every value a template
-prints is escaped by default, whatever the template: HTML by jinja2's autoescape, Markdown and dot
+prints is escaped by default, whatever the template: HTML by jinja2's autoescape (controls made visible first), Markdown and dot
 by a `finalize` hook that escapes each expression for the format (`md_text`, `dot_text`). A template
 marks text it builds itself as safe only through the `link` filter (Markdown) or Markup (HTML).
 """
@@ -45,6 +45,11 @@ def dot_text(value) -> str:
     return s.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _visible(value):
+    """HTML: controls and bidirectional overrides shown as visible escapes (autoescape does the rest)."""
+    return value if isinstance(value, Markup) or not isinstance(value, str) else printable(value)
+
+
 def _md_link(span) -> Markup:
     """A citation run in Markdown: linked when it has an address."""
     text = md_text(span.text)
@@ -58,7 +63,7 @@ def environment(fmt: str, templates: str | Path | None = None) -> jinja2.Environ
     kw = dict(loader=jinja2.ChoiceLoader(loaders), trim_blocks=True, lstrip_blocks=True,
               keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     if fmt == "html":
-        env = jinja2.Environment(autoescape=True, **kw)
+        env = jinja2.Environment(autoescape=True, finalize=_visible, **kw)
     else:
         env = jinja2.Environment(autoescape=False, finalize=md_text if fmt == "md" else dot_text, **kw)
         env.filters["link"] = _md_link
