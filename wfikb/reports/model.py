@@ -102,6 +102,21 @@ class Report:
     policy: str = ""
     graph: "Graph | None" = None
 
+    def section_sentences(self) -> list[str]:
+        """Every sentence of sections 1-5, in order (what the plain-English checks read)."""
+        out = list(self.regime_sentences) + [r.text for r in self.regime_reasons]
+        for a in self.answers:
+            out += a.sentences
+        for a in self.answers:
+            out += [r.text for r in a.reasons]
+        for c in self.circumstances:
+            out += [c.text] + ([c.change] if c.change else [])
+        for c in self.contrasts:
+            out += [c.question] + c.sentences
+        out += [x.text for x in self.letters] + self.advice + [s for _, s in self.soon]
+        return out
+
+
 
 @dataclass
 class Graph:
@@ -120,21 +135,6 @@ class Graph:
             if (ident, child) not in self.edges:
                 self.edges.append((ident, child))
         return ident
-
-    def section_sentences(self) -> list[str]:
-        """Every sentence of sections 1-5, in order (what the plain-English checks read)."""
-        out = list(self.regime_sentences) + [r.text for r in self.regime_reasons]
-        for a in self.answers:
-            out += a.sentences
-        for a in self.answers:
-            out += [r.text for r in a.reasons]
-        for c in self.circumstances:
-            out += [c.text] + ([c.change] if c.change else [])
-        for c in self.contrasts:
-            out += [c.question] + c.sentences
-        out += [x.text for x in self.letters] + self.advice + [s for _, s in self.soon]
-        return out
-
 
 # ------------------------------------------------------------------ building
 def build(ev: Evaluation, sens: Sensitivity, soon: list[tuple[dt.date, Outcome]] = (),
@@ -318,7 +318,12 @@ def _letters(ev: Evaluation) -> list[tuple[str, str, list[Span]]]:
         else:
             continue
         node = d.tree(sym)
-        out.append((title, node.text, spans(_provision(node.citation), ev.scenario.date)))
+        cite = spans(_provision(node.citation), ev.scenario.date)
+        same = next((i for i, x in enumerate(out) if x[0] == title), None)
+        if same is None:
+            out.append((title, node.text, cite))
+        else:       # a letter and its limb: one entry, both reasons
+            out[same] = (title, f"{out[same][1].rstrip()} {node.text}", out[same][2])
     return out
 
 
