@@ -214,7 +214,6 @@ def test_cli_writes_html_and_refuses_a_bad_output(tmp_path):
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>") and "<details" in html
     assert not re.search(r"<(script|link)\b|src=|@import|url\(", html)   # self-contained, no network
-    from wfikb.cli.app import main  # noqa: F401  (the real entry point is tested in test_cli)
     res = CliRunner().invoke(cli, ["report", EXAMPLE, "-o", str(tmp_path / "no" / "r.md")])
     assert res.exit_code != 0 and "expected a file in a folder that exists" in str(res.exception)
 
@@ -228,3 +227,12 @@ def test_templates_dir_replaces_a_shipped_template(tmp_path):
     # the other formats still come from the package
     res = CliRunner().invoke(cli, ["report", EXAMPLE, "--templates", str(tmp_path), "--format", "dot"])
     assert res.output.startswith('digraph "wfikb"')
+
+
+def test_a_broken_template_is_one_line_naming_it(tmp_path):
+    from wfikb.errors import WfikbError
+    (tmp_path / "report.md.j2").write_text("{% for x in %}")
+    res = CliRunner().invoke(cli, ["report", EXAMPLE, "--templates", str(tmp_path)])
+    assert isinstance(res.exception, WfikbError)
+    assert str(res.exception) == (f"{tmp_path / 'report.md.j2'}:1: template error: "
+                                  "Expected an expression, got 'end of statement block'")

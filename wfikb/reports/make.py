@@ -12,7 +12,7 @@ import datetime as dt
 from wfikb import dates
 from wfikb.analysis.sensitivity import outcome, sensitivities
 from wfikb.engine import Engine
-from wfikb.errors import RefusedError
+from wfikb.errors import RefusedError, WfikbError
 from wfikb.facts import scenario_facts
 from wfikb.reports import model
 from wfikb.scenario import Scenario
@@ -49,7 +49,7 @@ def reports(engine: Engine, scenarios: list[Scenario]) -> list[model.Report]:
         for d in days:
             try:
                 moved_.append(moved(sc, d))
-            except Exception:       # a date the scenario cannot be moved to (a birth date after it)
+            except WfikbError:      # a date the scenario cannot be moved to (a birth date after it)
                 continue
         plans.append((len(extra), [m.date for m in moved_]))
         extra += moved_

@@ -117,7 +117,6 @@ class Report:
         return out
 
 
-
 @dataclass
 class Graph:
     """The derivation as a graph: each node once (keyed by what it says), edges parent -> condition."""
