@@ -58,5 +58,3 @@ def main():
     except BrokenPipeError:
         sys.exit(0)
 
-
-from wfikb.cli import docs as _docs  # noqa: E402,F401  (registers `wfikb docs`)
