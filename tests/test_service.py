@@ -151,7 +151,7 @@ def test_rules_parameters_vocabulary_health(client, engine):
 
 def test_openapi_has_the_scenario_schema_from_the_vocabulary_and_examples(client):
     doc = client.get("/openapi.json").json()
-    assert {"/evaluate", "/explain", "/batch", "/diff", "/replay", "/rules", "/rules/{rule_id}", "/parameters",
+    assert {"/evaluate", "/explain", "/report", "/batch", "/diff", "/replay", "/rules", "/rules/{rule_id}", "/parameters",
             "/vocabulary", "/health"} <= set(doc["paths"])
     scenario = doc["components"]["schemas"]["Scenario"]
     assert set(scenario["properties"]["claimant"]["properties"]) == set(voc.fields("claimant"))
@@ -179,6 +179,24 @@ def test_decision_log_and_replay_round_trip_byte_identical(client, log_path):
     b = client.post("/batch", json={"scenarios": [EXAMPLE]})
     entry = next(json.loads(x) for x in log_path.read_text().splitlines() if b.json()["decision_id"] in x)
     assert client.post("/replay", json=entry).json()["identical"] is True
+
+
+def test_report_is_the_cli_report_in_the_body_and_replays_byte_identical(client, engine, log_path):
+    from wfikb.reports.make import reports
+    from wfikb.reports.render import render as render_report
+    r = client.post("/report?format=md", json=EXAMPLE)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["report"] == render_report(reports(engine, [from_dict(EXAMPLE)]), "md")   # what `wfikb report` prints
+    assert body["format"] == "md" and body["policy"] == engine.policy.version and body["law_date"] == "2013-09-02"
+    assert "reg 54" in body["report"] and "New Joiners" in body["report"]
+    html = client.post("/report", json=EXAMPLE).json()
+    assert html["format"] == "html" and html["report"].lstrip().lower().startswith("<!doctype html>")
+    entry = next(json.loads(x) for x in log_path.read_text().splitlines() if body["decision_id"] in x)
+    assert entry["endpoint"] == "report" and entry["query"] == {"format": "md"}
+    assert client.post("/replay", json=entry).json()["identical"] is True
+    assert error_of(client.post("/report?format=pdf", json=EXAMPLE), 422) == \
+        "query: format: expected one of md, html, dot; got 'pdf'"
 
 
 def test_replay_notices_a_decision_that_differs(client, log_path):

@@ -71,7 +71,8 @@ class Engine:
     def evaluate(self, scenario: Scenario) -> Evaluation:
         return self.evaluate_batch([scenario])[0]
 
-    def evaluate_stream(self, scenarios: Iterable[Scenario], chunk: int = 500) -> Iterator[Evaluation | RefusedError]:
+    def evaluate_stream(self, scenarios: Iterable[Scenario], chunk: int = 500,
+                        reasons: bool = True) -> Iterator[Evaluation | RefusedError]:
         """Evaluate scenarios as they come, in input order, `chunk` of them per control: memory is
         bounded by the chunk (and what the caller keeps), not by the length of the input. A refused
         scenario yields its `RefusedError` in its place (see `evaluate_each`)."""
@@ -79,23 +80,25 @@ class Engine:
             raise ValueError("chunk must be at least 1")
         it = iter(scenarios)
         while batch := list(itertools.islice(it, chunk)):
-            evaluations = self.evaluate_each(batch)
+            evaluations = self.evaluate_each(batch, reasons)
             del batch
             evaluations.reverse()
             while evaluations:      # hand each one over and keep no reference to it
                 yield evaluations.pop()
 
-    def evaluate_each(self, scenarios: list[Scenario]) -> list[Evaluation | RefusedError]:
+    def evaluate_each(self, scenarios: list[Scenario], reasons: bool = True) -> list[Evaluation | RefusedError]:
         """Like `evaluate_batch`, but a refused scenario (contradictory circumstances, a broken
         invariant) takes only its own place, as its error: the others are still answered, from the
         same grounding (the constraints are recorded, not enforced, and scenarios never share an
         atom that depends on one of them, so one scenario's refusal leaves the others' models as
-        they are)."""
+        they are). `reasons` False: a contradiction is refused without the search for its smallest
+        conflicting facts (for callers that drop refused scenarios unseen: re-solving alternatives
+        for a report, the service's `needed`)."""
         out: list[Evaluation | RefusedError | None] = [None] * len(scenarios)
         left = list(range(len(scenarios)))
         while left:
             try:
-                evaluations = self._evaluate([scenarios[i] for i in left], every=True)
+                evaluations = self._evaluate([scenarios[i] for i in left], every=True, reasons=reasons)
             except RefusedError as e:      # more than one answer set: refuse that one and go again
                 if e.index is None:
                     raise
@@ -110,7 +113,7 @@ class Engine:
     def evaluate_batch(self, scenarios: list[Scenario]) -> list[Evaluation]:
         return self._evaluate(scenarios, every=False)
 
-    def _evaluate(self, scenarios: list[Scenario], every: bool) -> list:
+    def _evaluate(self, scenarios: list[Scenario], every: bool, reasons: bool = True) -> list:
         """Ground and solve the batch once. A scenario that breaks a constraint or an invariant is
         refused: the first such raises (`every` False), or each takes its place as its error."""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
@@ -144,7 +147,8 @@ class Engine:
                 i = values.arguments[self.policy.constraints[k.number].s_position].number
                 by_scenario.setdefault(i, []).append(sym)
             for i in sorted(by_scenario) if every else [min(by_scenario)]:
-                refused[i] = self._contradiction(scenarios, inputs, by_scenario[i])
+                refused[i] = (self._contradiction(scenarios, inputs, by_scenario[i]) if reasons else
+                              ContradictionError(f"{scenarios[i].source}: contradictory circumstances", i))
                 if not every:
                     raise refused[i]
         # The Python phase makes many small objects that all live on: the collector would only walk them.

@@ -81,42 +81,11 @@ def candidates(engine: Engine, sc: Scenario) -> list[Candidate]:
     return out
 
 
-class _Screen(Engine):
-    """The engine for candidates: a contradiction names every candidate that breaks a constraint at once,
-    without the smallest conflicting facts (a candidate refused is dropped, never shown), so the batch is
-    solved at most twice however many candidates conflict. Broken invariants are read per candidate."""
-
-    def __init__(self, engine: Engine):
-        super().__init__(engine.policy, timeout=engine.timeout, refuse_broken=False)
-
-    def _contradiction(self, scenarios, inputs, violated) -> ContradictionError:
-        found = set()
-        for sym in violated:
-            k, values = sym.arguments
-            found.add(values.arguments[self.policy.constraints[k.number].s_position].number)
-        error = ContradictionError("contradictory circumstances", min(found))
-        error.all = found
-        return error
-
-
 def _evaluate(engine: Engine, scs: list[Scenario]) -> list[Evaluation | None]:
-    """Each candidate's evaluation, None where the engine would refuse it."""
-    screen = _Screen(engine)
-    keep = list(range(len(scs)))
-    for _ in range(3):
-        try:
-            evaluations = screen.evaluate_batch([scs[i] for i in keep])
-        except ContradictionError as e:
-            drop = {keep[i] for i in getattr(e, "all", {e.index})}
-            keep = [i for i in keep if i not in drop]
-            continue
-        except RefusedError:
-            break           # several answer sets: left to one at a time, below
-        out: list[Evaluation | None] = [None] * len(scs)
-        for i, ev in zip(keep, evaluations):
-            out[i] = None if ev.model.atoms_of(INVARIANT) else ev
-        return out
-    return [None if isinstance(ev, RefusedError) else ev for ev in engine.evaluate_each(scs)]
+    """Each candidate's evaluation, None where the engine refuses it (a candidate refused is dropped,
+    never shown, so no search for its conflicting facts), all from one grounding."""
+    return [None if isinstance(ev, RefusedError) or ev.model.atoms_of(INVARIANT) else ev
+            for ev in engine.evaluate_each(scs, reasons=False)]
 
 
 def needed(engine: Engine, sc: Scenario, base: Evaluation | None = None) -> list[dict]:

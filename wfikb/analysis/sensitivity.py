@@ -22,7 +22,7 @@ from typing import Iterable
 
 from wfikb import dates, vocabulary as voc
 from wfikb.analysis.space import _date_cuts, _date_values, _number_values
-from wfikb.analysis.thresholds import thresholds
+from wfikb.thresholds import compared_values as thresholds
 from wfikb.engine import Engine, Evaluation
 from wfikb.errors import ContradictionError, RefusedError, WfikbError
 from wfikb.scenario import Scenario, from_dict
@@ -203,44 +203,6 @@ def _circumstance(sc, path, f, value, on, ths, who) -> Circumstance:
 
 
 # ------------------------------------------------------------------ solving
-class _Resolver(Engine):
-    """The engine, sharing its loaded policy, for alternatives: a contradictory alternative is only
-    left out, so the batch names every contradictory scenario at once and skips the search for the
-    smallest conflicting facts that a refusal shown to a user needs (`Engine._contradiction`)."""
-
-    def __init__(self, engine: Engine):
-        super().__init__(engine.policy, engine.timeout, engine.refuse_broken)
-
-    def _contradiction(self, scenarios, inputs, violated):
-        found = sorted({v.arguments[1].arguments[self.policy.constraints[v.arguments[0].number].s_position].number
-                        for v in violated})
-        err = ContradictionError("contradictory circumstances", found[0])
-        err.every = found
-        return err
-
-    def solve(self, scenarios: list[Scenario], chunk: int) -> list[Evaluation | RefusedError]:
-        out: list = []
-        for start in range(0, len(scenarios), chunk):
-            batch = scenarios[start:start + chunk]
-            got: list = [None] * len(batch)
-            left = list(range(len(batch)))
-            while left:
-                try:
-                    evs = self.evaluate_batch([batch[i] for i in left])
-                except RefusedError as e:
-                    if e.index is None:
-                        raise
-                    for j in sorted(getattr(e, "every", [e.index]), reverse=True):
-                        got[left[j]] = e
-                        del left[j]
-                    continue
-                for i, ev in zip(left, evs):
-                    got[i] = ev
-                break
-            out += got
-        return out
-
-
 def sensitivities(engine: Engine, scenarios: Iterable[Scenario], evaluations: list[Evaluation] | None = None,
                   extra: list[Scenario] = (), chunk: int = 400) -> tuple[list[Sensitivity], list]:
     """Each scenario's circumstances with every alternative solved, in one stream of batches.
@@ -251,7 +213,7 @@ def sensitivities(engine: Engine, scenarios: Iterable[Scenario], evaluations: li
     found = [circumstances(sc, bands) for sc in scenarios]
     alts = [a for cs in found for c in cs for a in c.alternatives]
     base = [] if evaluations is not None else scenarios
-    results = _Resolver(engine).solve([*base, *(a.scenario for a in alts), *extra], chunk)
+    results = list(engine.evaluate_stream([*base, *(a.scenario for a in alts), *extra], chunk, reasons=False))
     evaluations = evaluations if evaluations is not None else results[:len(scenarios)]
     base_outcomes = {id(sc): outcome(ev) for sc, ev in zip(scenarios, evaluations)}
     owner = [sc for sc, cs in zip(scenarios, found) for c in cs for _ in c.alternatives]

@@ -26,7 +26,8 @@ from wfikb.graph import Fold
 from wfikb.scenario import from_dict
 
 EXPLAIN = batches.EXPLAIN               # none | outcome | full
-ENDPOINTS = ("evaluate", "explain", "batch")
+ENDPOINTS = ("evaluate", "explain", "report", "batch")
+REPORT_FORMATS = ("md", "html", "dot")
 MAX_BATCH = 1000                        # scenarios in one /batch request
 BODY = "request body"                   # what a message about the request names, as the CLI names a file
 
@@ -109,6 +110,8 @@ class Decisions:
     def _one(self, endpoint, request, query, decision_id, at) -> dict:
         from wfikb.analysis.needed import needed
         sc = from_dict(request, source=BODY)
+        if endpoint == "report":
+            return self._report(sc, query, decision_id, at)
         ev = self.engine.evaluate(sc)
         if endpoint == "evaluate":
             body = batches.outcome(ev, query["explain"])
@@ -125,6 +128,15 @@ class Decisions:
         if query["needed"]:
             body["needed"] = needed(self.engine, sc, ev)
         return body
+
+    def _report(self, sc, query, decision_id, at) -> dict:
+        """The reader's report (`wfikb report`, docs/reports.md) as text in the JSON body, so it is
+        logged and replayed like any decision."""
+        from wfikb.reports.make import reports
+        from wfikb.reports.render import render as render_report
+        text = render_report(reports(self.engine, [sc]), query["format"])
+        return {"policy": self.policy, "scenario": sc.id, "format": query["format"], "report": text,
+                "law_date": sc.date.isoformat(), "decision_id": decision_id, "evaluated_at": at}
 
     def _batch(self, request, query, decision_id, at) -> dict:
         if not isinstance(request, dict):
@@ -197,7 +209,7 @@ def check_query(endpoint: str, query) -> dict:
     if not isinstance(query, dict):
         raise InputError(BODY, "query", "expected an object of query options")
     allowed = {"evaluate": ("explain", "needed"), "explain": ("why", "why_not", "needed"),
-               "batch": ("explain", "needed")}[endpoint]
+               "report": ("format",), "batch": ("explain", "needed")}[endpoint]
     for k in query:
         if k not in allowed:
             raise InputError("query", k, f"unknown option; expected one of: {', '.join(allowed)}")
@@ -214,6 +226,12 @@ def check_query(endpoint: str, query) -> dict:
             out[k] = query[k]
     if out.get("why") and out.get("why_not"):
         raise InputError("query", "why", "give why or why_not, not both")
+    if endpoint == "report":
+        fmt = query.get("format") or "html"
+        if fmt not in REPORT_FORMATS:
+            raise InputError("query", "format", f"expected one of {', '.join(REPORT_FORMATS)}; got {fmt!r}")
+        out["format"] = fmt
+        return out
     needed = query.get("needed", endpoint != "batch")
     if not isinstance(needed, bool):
         raise InputError("query", "needed", "expected true or false")

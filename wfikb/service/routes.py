@@ -92,9 +92,12 @@ async def batch(request: Request, explain: str | None = Query(None, description=
                          request.app.state.limits.batch)
 
 
-# POST /report (an explanation report for advisers, claimants, auditors) belongs here: it is built on
-# wfikb/reports/ by another branch and added at merge, as a decision endpoint like /explain
-# (`_decide(request, "report", ...)`, with "report" added to decisions.ENDPOINTS and check_query).
+@router.post("/report", openapi_extra=SCENARIO_BODY, responses=ERRORS,
+             summary="The reader's report of one scenario (`wfikb report`): {format, report: text, policy, law_date, decision_id, evaluated_at}")
+async def report(request: Request, format: str | None = Query(
+        None, description="html (default: one self-contained page), md or dot",
+        json_schema_extra={"enum": ["html", "md", "dot"]})):
+    return await _decide(request, "report", _query(format=format), request.app.state.limits.body)
 
 
 @router.post("/diff", openapi_extra=DIFF_BODY, responses=ERRORS,
