@@ -140,8 +140,8 @@ def test_evaluate_prints_the_outcome_on_one_screen_and_the_derivation_only_with_
     assert run.code == 0 and len(lines) <= 40
     assert lines[5:11] == [
         "  new_joiners_wfi            mandatory      sanction risk",
-        "                             because the New Joiners interview is a work-focused interview: because "
-        "work-focused interviews can be required of this claimant, it is mandatory, whether or not they are "
+        "                             because the New Joiners interview is a work-focused interview, and this "
+        "claimant can be required to attend work-focused interviews, so it is mandatory, whether or not they are "
         "appealing to be placed in the support group. [jcpo.njwfi.reg54: ESA Regs 2008 reg 54(1)-(2) (old style)]",
         "  work_programme             not permitted  no sanction risk",
         "                             because the claimant must not be referred to the Work Programme while the "

@@ -15,6 +15,8 @@ JARGON: dict[str, tuple[str, str]] = {
             "an amount of earnings; someone on Universal Credit who earns at least this much does not have to look for more work."),
     "CA": ("Carer's Allowance",
            "a benefit for people who spend at least 35 hours a week caring for someone who is ill or disabled."),
+    "CET": ("conditionality earnings threshold",
+            "an amount of earnings, usually what the person would earn working their expected hours at the minimum wage; someone on Universal Credit who earns at least this much has no work-related requirements."),
     "DWP": ("Department for Work and Pensions",
             "the government department that runs most benefits."),
     "ESA": ("Employment and Support Allowance",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from wfikb import vocabulary as voc
+from wfikb.reports.jargon import JARGON as _TERMS
 
 # activity -> (noun phrase, what the claimant is required to do)
 ACTIVITY = {
@@ -48,20 +49,9 @@ REGIME_ORDER = list(voc.REGIMES)
 STATUS = {"mandatory": "can be required", "voluntary": "can be offered but not required",
           "not_permitted": "must not be asked of you"}
 
-# Abbreviations a reader may not know: spelled out the first time a report uses them.
-JARGON = {
-    "WRAG": "work-related activity group",
-    "LCWRA": "limited capability for work and work-related activity",
-    "LCW": "limited capability for work",
-    "AET": "administrative earnings threshold",
-    "CET": "conditionality earnings threshold",
-    "ESA": "Employment and Support Allowance",
-    "JSA": "Jobseeker's Allowance",
-    "UC": "Universal Credit",
-    "WFI": "work-focused interview",
-    "NMW": "national minimum wage",
-    "JCP": "Jobcentre Plus",
-}
+# Abbreviations a reader may not know, from the one list (wfikb/reports/jargon.py, which the docs
+# site's glossary reads too): spelled out the first time a report uses them.
+JARGON = {term: full for term, (full, _meaning) in _TERMS.items() if term.isupper()}
 _JARGON_RE = re.compile(r"\b(" + "|".join(sorted(JARGON, key=len, reverse=True)) + r")s?\b")
 
 # Identifiers a rule's text can carry (an activity, a regime or an enum value filled in from a
