@@ -258,12 +258,7 @@ class Space:
         own = self._own_preds()
         for t, on in enumerate(self.days):
             rows.append(Function("_today", [Number(t), Number(dates.as_int(on))]))
-            base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
-                              "ask": {"activities": list(voc.ACTIVITIES)}})
-            for sym in facts.scenario_facts(0, base):
-                if sym.name not in ("scenario", "today", *own.values()):
-                    rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
-                    preds.add((sym.name, len(sym.arguments)))
+            self._shared_rows(t, on, own, rows, preds)
         for di, d in enumerate(self.dims):
             rows.append(Function("_dim", [Number(di), Number(stride), Number(len(d.values))]))
             stride *= len(d.values)
@@ -290,6 +285,16 @@ class Space:
             stride *= len(d.values)
         return s
 
+    def _shared_rows(self, t: int, on: dt.date, own: dict, rows: list, preds: set) -> None:
+        """The facts every profile shares on day `t` (the `where` fixes, all activities asked), as
+        `_sv_` rows of the pseudo-dimension -2."""
+        base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
+                          "ask": {"activities": list(voc.ACTIVITIES)}})
+        for sym in facts.scenario_facts(0, base):
+            if sym.name not in ("scenario", "today", *own.values()):
+                rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
+                preds.add((sym.name, len(sym.arguments)))
+
     def _own_preds(self) -> dict[str, str]:
         """Varied keys with a default (nation) -> their predicate: each of their values states its
         own fact, and the facts every profile shares leave it out (else every profile would keep
@@ -315,12 +320,7 @@ class Space:
             rows.append(Function("_today", [Number(t), Number(dates.as_int(on))]))
             if t < self.ndates:
                 rows.append(Function("_val", [Number(-1), Number(t)]))
-            base = from_dict({"id": "x", "date": on.isoformat(), "claimant": dict(self.where),
-                              "ask": {"activities": list(voc.ACTIVITIES)}})
-            for sym in facts.scenario_facts(0, base):
-                if sym.name not in ("scenario", "today", *own.values()):
-                    rows.append(Function("_sv_" + sym.name, [Number(t), Number(-2), Number(0)] + sym.arguments[1:]))
-                    preds.add((sym.name, len(sym.arguments)))
+            self._shared_rows(t, on, own, rows, preds)
         for di, d in enumerate(self.dims):
             rows.append(Function("_axis", [Number(di)]))
             for vi, v in enumerate(d.values):
