@@ -26,7 +26,7 @@ from wfikb import vocabulary as voc
 from wfikb.analysis.diff import differences, outcome
 from wfikb.analysis.space import dimensions
 from wfikb.engine import INVARIANT, Engine, Evaluation
-from wfikb.errors import ContradictionError, InputError, RefusedError
+from wfikb.errors import InputError, RefusedError
 from wfikb.scenario import Scenario, from_dict
 
 

@@ -24,7 +24,7 @@ from wfikb import dates, vocabulary as voc
 from wfikb.analysis.space import _date_cuts, _date_values, _number_values
 from wfikb.thresholds import compared_values as thresholds
 from wfikb.engine import Engine, Evaluation
-from wfikb.errors import ContradictionError, RefusedError, WfikbError
+from wfikb.errors import RefusedError, WfikbError
 from wfikb.scenario import Scenario, from_dict
 
 Outcome = tuple  # (regime, ((activity, status, sanction_risk), ...))
