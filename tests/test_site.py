@@ -268,3 +268,10 @@ def test_a_failure_while_writing_leaves_the_earlier_site_untouched(tmp_path, mon
     assert "No space left on device" in str(e.value)
     assert (out / "index.html").read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_folder_where_no_folder_can_be_made_is_one_line_exit_2():
+    # /proc passes os.access for root, yet mkdir there fails: the error must still be one line
+    r = wfikb("docs", "-o", "/proc/wfikb-site", "--policy", TOY_POLICY, "--scenarios", FIXTURES / "scenarios")
+    assert r.code == 2 and r.out == "", r.err
+    assert r.err.count("\n") == 1 and "/proc/wfikb-site: -o: cannot write" in r.err, r.err

@@ -183,7 +183,10 @@ def write(pages: dict[str, str], out: Path) -> None:
     """Write every page into a temporary folder beside `out`, then put it in place in one rename."""
     check_output(out)
     parent = out.resolve().parent
-    tmp = Path(tempfile.mkdtemp(prefix=".wfikb-docs-", dir=parent))
+    try:        # os.access can say yes where mkdir still fails (root, a read-only or virtual file system)
+        tmp = Path(tempfile.mkdtemp(prefix=".wfikb-docs-", dir=parent))
+    except OSError as e:
+        raise InputError(out, "-o", f"cannot write the site: {e.strerror or e}") from None
     try:
         for rel, text in sorted(pages.items()):
             p = tmp / rel
