@@ -198,3 +198,11 @@ def test_generate_refuses_bad_input_in_one_line(tmp_path):
     r = wfikb("generate", "--rules", "uc.s21_1_a.lcw", "--on", ON, "--keys", "capability", "--out", full)
     assert r.code == 2 and "expected a new or empty folder" in r.err
     assert not (tmp_path / "x").exists() and [p.name for p in full.iterdir()] == ["keep.txt"]
+
+
+def test_an_output_where_nothing_can_be_written_is_one_line_exit_2(uc_set):
+    # /proc passes os.access for root, yet nothing can be made there: one line, not a traceback
+    r = wfikb("generate", "--rules", "uc.s21_1_a.lcw", "--on", ON, "--keys", "capability", "--out", "/proc/wfikb-set")
+    assert r.code == 2 and r.err.count("\n") == 1 and "/proc/wfikb-set: --out: cannot write" in r.err, r.err
+    r = wfikb("worksheet", uc_set[0], "-o", "/proc/wfikb-sheet.md")
+    assert r.code == 2 and r.err.count("\n") == 1 and "/proc/wfikb-sheet.md: -o: expected a file in a folder" in r.err, r.err

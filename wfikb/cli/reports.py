@@ -1,10 +1,6 @@
 """The `report` command: explanation reports for readers (docs/reports.md)."""
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import click
 
 from wfikb.cli.app import cli
@@ -34,7 +30,8 @@ def report(files, fmt, output, templates, timeout, policy_dirs):
     """
     import jinja2
 
-    from wfikb.errors import InputError, WfikbError
+    from wfikb.atomic import write_file
+    from wfikb.errors import WfikbError
     from wfikb.reports.make import reports
     from wfikb.reports.render import render
     from wfikb.scenario import load
@@ -48,17 +45,4 @@ def report(files, fmt, output, templates, timeout, policy_dirs):
     if output is None:
         click.echo(text, nl=False)
         return
-    # Written whole or not at all: a temporary file beside the target, then renamed over it.
-    target = Path(output)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise InputError(output, "-o", f"expected a file in a folder that exists and can be written to "
-                                       f"({e.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(output, text)

@@ -81,13 +81,14 @@ def worksheet(folder, fmt, output, templates, shuffle, seed, title, policy_dirs)
     Example:
       wfikb worksheet uc-groups --format md -o session.md
     """
+    from wfikb.atomic import write_file
     from wfikb.training import worksheet as ws
     its = ws.items(make_engine(policy_dirs), folder)
     sheet, key = ws.render_sheets(its, fmt, templates, shuffle, seed, title)
     path = Path(output) if output else Path(folder) / f"worksheet.{fmt}"
     answers = path.with_name(f"{path.stem}-answers{path.suffix}")
-    path.write_text(sheet, encoding="utf-8")
-    answers.write_text(key, encoding="utf-8")
+    write_file(path, sheet)
+    write_file(answers, key)
     click.echo(f"wrote {path} and {answers} ({len(its)} cases, {sum(len(i['questions']) for i in its)} questions)")
 
 

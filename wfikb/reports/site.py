@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from wfikb import vocabulary as voc, vocab_docs
 from wfikb.texts import PLACEHOLDER
+from wfikb.atomic import temp_folder
 from wfikb.errors import InputError
 from wfikb.reports import jargon
 from wfikb.reports.site_data import SiteData, citation_spans
@@ -183,10 +184,7 @@ def write(pages: dict[str, str], out: Path) -> None:
     """Write every page into a temporary folder beside `out`, then put it in place in one rename."""
     check_output(out)
     parent = out.resolve().parent
-    try:        # os.access can say yes where mkdir still fails (root, a read-only or virtual file system)
-        tmp = Path(tempfile.mkdtemp(prefix=".wfikb-docs-", dir=parent))
-    except OSError as e:
-        raise InputError(out, "-o", f"cannot write the site: {e.strerror or e}") from None
+    tmp = temp_folder(out, ".wfikb-docs-")
     try:
         for rel, text in sorted(pages.items()):
             p = tmp / rel

@@ -11,12 +11,12 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from wfikb import vocabulary as voc
 from wfikb.engine import Engine, RefusedError
+from wfikb.atomic import temp_folder
 from wfikb.errors import InputError, PolicyError
 from wfikb.result import names
 from wfikb.scenario import from_dict
@@ -207,7 +207,7 @@ def write(gen: Generated, out: Path) -> None:
     parent = out.resolve().parent
     if not parent.is_dir():
         raise InputError(out, None, "its parent folder does not exist")
-    tmp = Path(tempfile.mkdtemp(prefix=".wfikb-generate-", dir=parent))
+    tmp = temp_folder(out, ".wfikb-generate-", "--out")
     try:
         for name, text in gen.files:
             (tmp / name).write_text(text, encoding="utf-8")
